@@ -1,0 +1,108 @@
+/** Shapes of the user's configuration (`config/database.ts`) and of its normalised form. */
+
+export type DriverName = 'mysql' | 'pgsql' | 'sqlite';
+
+/** Keys that may differ per server of a read/write connection. */
+export interface ServerOptions {
+  host?: string;
+  port?: number | string;
+  database?: string;
+  username?: string;
+  password?: string;
+  /** MySQL/MariaDB connection character set, e.g. `utf8mb4` or `latin1`. */
+  charset?: string;
+  /** MySQL/MariaDB collation, e.g. `utf8mb4_unicode_ci`. */
+  collation?: string;
+  /** PostgreSQL schema put first on the search path. */
+  schema?: string;
+  /** Unix socket path (MySQL/MariaDB `socketPath`, PostgreSQL `host`). */
+  socket?: string;
+}
+
+export interface PoolOptions {
+  min?: number;
+  max?: number;
+  /** How long a query waits for a free pooled session before `PoolTimeoutError` (default 10000). */
+  acquireTimeoutMs?: number;
+}
+
+export interface ConnectionOptions extends ServerOptions {
+  driver: DriverName;
+  /** `mysql://user:pass@host:3306/db`, `postgres://...`, `sqlite:///path` or `sqlite::memory:`. */
+  url?: string;
+  readOnly?: boolean;
+  pool?: PoolOptions;
+  /** Read/write splitting: each entry is merged over the connection's own keys. */
+  write?: ServerOptions;
+  read?: ServerOptions[];
+  /** After a flow has written, its reads go to the writer. */
+  sticky?: boolean;
+  /** With no healthy replica, reads go to the writer (default true). */
+  fallbackToWriter?: boolean;
+  /** Seconds of replica lag after which a replica leaves rotation. */
+  maxReplicationLag?: number;
+  /** Read-your-writes by replication position instead of (or besides) time. */
+  readYourWrites?: 'position';
+}
+
+export interface TransactionsOptions {
+  /** Connection that keeps the two-phase commit decision log. */
+  log?: string;
+  /** Prefix of every transaction id this application creates (default `sodb`). */
+  prefix?: string;
+}
+
+export interface CacheOptions {
+  store?: 'memory' | 'redis';
+  url?: string;
+  prefix?: string;
+  /** Memory store: most entries kept (default 10000). */
+  max?: number;
+}
+
+export interface DatabaseConfig {
+  default?: string;
+  connections: Record<string, ConnectionOptions>;
+  transactions?: TransactionsOptions;
+  cache?: CacheOptions;
+  /** Folder of migration files (default `database/migrations`). */
+  migrations?: string;
+}
+
+/** One server after merging, validated and typed. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  password: string;
+  charset?: string;
+  collation?: string;
+  schema?: string;
+  socket?: string;
+}
+
+export interface NormalizedConnectionConfig {
+  name: string;
+  driver: DriverName;
+  readOnly: boolean;
+  pool: { min: number; max: number; acquireTimeoutMs: number };
+  /** The server that takes writes (the only one on an unsplit connection). */
+  write: ServerConfig;
+  /** Replicas; empty on an unsplit connection. */
+  read: ServerConfig[];
+  sticky: boolean;
+  fallbackToWriter: boolean;
+  maxReplicationLag?: number;
+  readYourWrites?: 'position';
+}
+
+export interface NormalizedConfig {
+  default: string;
+  connections: Record<string, NormalizedConnectionConfig>;
+  transactions: { log?: string; prefix: string };
+  cache: { store: 'memory' | 'redis'; url?: string; prefix: string; max: number };
+  migrations: string;
+  /** Where the configuration came from, for messages (`config/database.ts`, `DB.configure()`). */
+  source: string;
+}
