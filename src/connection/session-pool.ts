@@ -1,0 +1,227 @@
+import type { ServerConfig } from '../config/types.js';
+import type { Dialect, DriverSession, Row, WriteResult } from '../dialect/dialect.js';
+import { PoolTimeoutError } from '../errors/connection-errors.js';
+
+/** A server session as the pool tracks it. */
+export class PooledSession {
+  /** Statements in flight from non-transaction callers (pipelining engines share sessions). */
+  inFlight = 0;
+  /** Held by one transaction until it ends. */
+  reserved = false;
+  constructor(
+    readonly driver: DriverSession,
+    /** The pool it came from, which it must go back to. */
+    readonly pool: SessionPool,
+  ) {}
+}
+
+interface Waiter {
+  resolve(session: PooledSession): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface SessionPoolOptions {
+  connection: string;
+  dialect: Dialect;
+  server: ServerConfig;
+  readOnly: boolean;
+  max: number;
+  acquireTimeoutMs: number;
+  /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
+  setUp(session: DriverSession, statements: string[]): Promise<void>;
+}
+
+/**
+ * The sessions of one server. A statement outside a transaction borrows a
+ * session for its own duration (on PostgreSQL it may share a busy one, which
+ * pipelines); a transaction reserves one until it ends. No more than `max`
+ * sessions are ever open; a caller that finds none waits up to the acquire
+ * timeout, then gets PoolTimeoutError.
+ */
+export class SessionPool {
+  readonly server: ServerConfig;
+  readonly #options: SessionPoolOptions;
+  readonly #max: number;
+  readonly #sessions: PooledSession[] = [];
+  /** Sessions nobody uses (engines without pipelining). */
+  readonly #idle: PooledSession[] = [];
+  readonly #waiters: Waiter[] = [];
+  #opening = 0;
+  #closed = false;
+
+  constructor(options: SessionPoolOptions) {
+    this.#options = options;
+    this.server = options.server;
+    this.#max = Math.max(1, Math.min(options.max, options.dialect.maxSessions));
+  }
+
+  get size(): number {
+    return this.#sessions.length;
+  }
+
+  async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    const borrowed = this.#borrow();
+    const session = borrowed instanceof PooledSession ? borrowed : await borrowed;
+    try {
+      return await session.driver.all(sql, params);
+    } finally {
+      this.#giveBack(session);
+    }
+  }
+
+  async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    const borrowed = this.#borrow();
+    const session = borrowed instanceof PooledSession ? borrowed : await borrowed;
+    try {
+      return await session.driver.exec(sql, params);
+    } finally {
+      this.#giveBack(session);
+    }
+  }
+
+  /** A session for one transaction alone, until `release`. */
+  async reserve(): Promise<PooledSession> {
+    const session = this.#takeFree() ?? (await this.#openOrWait());
+    session.reserved = true;
+    return session;
+  }
+
+  release(session: PooledSession): void {
+    session.reserved = false;
+    if (this.#closed) {
+      session.driver.close().catch(() => {});
+      return;
+    }
+    this.#giveBack(session, true);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(`Connection [${this.#options.connection}] was closed while waiting for a session.`));
+    }
+    const sessions = this.#sessions.splice(0);
+    this.#idle.length = 0;
+    await Promise.all(sessions.map((s) => s.driver.close().catch(() => {})));
+  }
+
+  /** Borrow for one statement: synchronously when a session is free. */
+  #borrow(): PooledSession | Promise<PooledSession> {
+    const session = this.#takeFree();
+    if (session !== undefined) {
+      session.inFlight++;
+      return session;
+    }
+    return this.#openOrWait().then((opened) => {
+      opened.inFlight++;
+      return opened;
+    });
+  }
+
+  #giveBack(session: PooledSession, fromReservation = false): void {
+    if (!fromReservation) session.inFlight--;
+    if (session.driver.broken) {
+      this.#drop(session);
+      this.#serveWaitersByOpening();
+      return;
+    }
+    if (session.reserved || session.inFlight > 0) return;
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(session);
+    } else if (!this.#options.dialect.pipelining) this.#idle.push(session);
+  }
+
+  /** A session that can be used now, without opening one. */
+  #takeFree(): PooledSession | undefined {
+    if (!this.#options.dialect.pipelining) {
+      let session = this.#idle.pop();
+      while (session?.driver.broken) {
+        this.#drop(session);
+        session = this.#idle.pop();
+      }
+      return session;
+    }
+    // Pipelining: an idle session, else a new one while the pool may grow, else
+    // the least busy one that no transaction holds (statements queue on it in order).
+    let best: PooledSession | undefined;
+    for (const session of this.#sessions) {
+      if (session.reserved || session.driver.broken) continue;
+      if (best === undefined || session.inFlight < best.inFlight) best = session;
+      if (session.inFlight === 0) return session;
+    }
+    return this.#sessions.length + this.#opening < this.#max ? undefined : best;
+  }
+
+  #openOrWait(): Promise<PooledSession> {
+    if (this.#closed) {
+      return Promise.reject(new Error(`Connection [${this.#options.connection}] pool is closed.`));
+    }
+    if (this.#sessions.length + this.#opening < this.#max) return this.#open();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(new PoolTimeoutError(this.#options.connection, this.#max, this.#options.acquireTimeoutMs));
+        }, this.#options.acquireTimeoutMs),
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  async #open(): Promise<PooledSession> {
+    this.#opening++;
+    const { dialect, server, readOnly, connection } = this.#options;
+    let pooled: PooledSession | undefined;
+    try {
+      const driver = await dialect.openSession(server, {
+        connection,
+        readOnly,
+        onBroken: () => {
+          if (pooled !== undefined && !pooled.reserved && pooled.inFlight === 0) this.#drop(pooled);
+        },
+      });
+      pooled = new PooledSession(driver, this);
+      const setup = dialect.sessionSetup(server, { readOnly });
+      if (setup.length > 0) {
+        try {
+          await this.#options.setUp(driver, setup);
+        } catch (error) {
+          await driver.close().catch(() => {});
+          throw error;
+        }
+      }
+    } finally {
+      this.#opening--;
+    }
+    if (this.#closed) {
+      await pooled.driver.close().catch(() => {});
+      throw new Error(`Connection [${connection}] was closed while a session was opening.`);
+    }
+    this.#sessions.push(pooled);
+    return pooled;
+  }
+
+  #drop(session: PooledSession): void {
+    const index = this.#sessions.indexOf(session);
+    if (index >= 0) this.#sessions.splice(index, 1);
+    const idleIndex = this.#idle.indexOf(session);
+    if (idleIndex >= 0) this.#idle.splice(idleIndex, 1);
+    session.driver.close().catch(() => {});
+  }
+
+  /** After a session died, waiters may be served by a new one. */
+  #serveWaitersByOpening(): void {
+    while (this.#waiters.length > 0 && this.#sessions.length + this.#opening < this.#max) {
+      const waiter = this.#waiters.shift() as Waiter;
+      clearTimeout(waiter.timer);
+      this.#open().then(waiter.resolve, waiter.reject);
+    }
+  }
+}

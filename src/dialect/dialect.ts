@@ -1,0 +1,95 @@
+import type { DatabaseIntrospector, DialectAdapter, Kysely, QueryCompiler } from 'kysely';
+import type { DriverName, ServerConfig } from '../config/types.js';
+import type { DatabaseError } from '../errors/database-error.js';
+
+export type Row = Record<string, unknown>;
+
+/** What a write statement reports back. */
+export interface WriteResult {
+  affectedRows: number;
+  /** The generated key, or null where the driver reports none. */
+  insertId: number | string | bigint | null;
+}
+
+/**
+ * One server session (one TCP connection, or the SQLite handle). Sessions run
+ * statements in native placeholder syntax; the pool above decides who may use them.
+ */
+export interface DriverSession {
+  /** Runs a statement that returns rows. */
+  all(sql: string, params: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement for its effect. */
+  exec(sql: string, params: readonly unknown[]): Promise<WriteResult>;
+  close(): Promise<void>;
+  /** Set once the server or the network closed the session: it must not be used again. */
+  readonly broken: boolean;
+}
+
+export interface OpenSessionOptions {
+  connection: string;
+  readOnly: boolean;
+  /** Called when the session dies on its own (killed, server restart). */
+  onBroken(): void;
+}
+
+/** Statements of two-phase commit; absent where the engine has none (SQLite). */
+export interface TwoPhaseStatements {
+  begin(xid: string): string[];
+  prepare(xid: string): string[];
+  commitPrepared(xid: string): string;
+  rollbackPrepared(xid: string): string;
+  /** Lists prepared transaction ids: a query returning rows with an `xid` column. */
+  listPrepared(prefix: string): string;
+}
+
+export interface ErrorContext {
+  connection: string;
+  host?: string;
+  port?: number;
+  sql?: string;
+  bindings?: readonly unknown[];
+  role?: 'read' | 'write';
+  /** The error happened while opening the session. */
+  connecting: boolean;
+}
+
+/** Everything that differs per engine. Core code asks these capabilities, never the driver's name. */
+export interface Dialect {
+  readonly driver: DriverName;
+  /** npm package that provides the driver. */
+  readonly packageName: string;
+  /** `?` (MySQL, SQLite) or `$1` (PostgreSQL) in the SQL the session takes. */
+  readonly placeholders: 'question' | 'dollar';
+  /** Several statements can be in flight on one session (PostgreSQL's pipelining). */
+  readonly pipelining: boolean;
+  /** Most sessions one connection may hold, whatever the pool says (SQLite: 1). */
+  readonly maxSessions: number;
+  /** INSERT ... RETURNING is how this engine reports generated keys. */
+  readonly insertReturning: boolean;
+  /** Kysely instance that only compiles (it has no driver behind it). */
+  // biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
+  readonly compiler: Kysely<any>;
+  /** Kysely's parts for this engine, for a Kysely instance that executes through a Connection. */
+  readonly kysely: KyselyParts;
+  readonly beginStatement: string;
+  /** LIMIT that means "no limit", for an OFFSET without LIMIT where the engine needs one (null: not needed). */
+  readonly unlimited: number | bigint | null;
+  /** Clause for a shared-lock read, or null where the engine has none. */
+  readonly sharedLockClause: string | null;
+  readonly twoPhase: TwoPhaseStatements | null;
+  /** Opens one session (loading the driver package on first use). */
+  openSession(server: ServerConfig, options: OpenSessionOptions): Promise<DriverSession>;
+  /** Statements sent once on every new session (read-only mode, pragmas). */
+  sessionSetup(server: ServerConfig, options: { readOnly: boolean }): string[];
+  /** Turns a driver error into the library's error, without a password in it. */
+  translateError(error: unknown, context: ErrorContext): DatabaseError;
+  /** Quotes an identifier (for the few statements written by hand: savepoints, XA). */
+  quoteIdentifier(name: string): string;
+}
+
+export interface KyselyParts {
+  createAdapter(): DialectAdapter;
+  createQueryCompiler(): QueryCompiler;
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes an untyped instance
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector;
+}

@@ -1,0 +1,68 @@
+import { MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler } from 'kysely';
+import type * as Mysql2 from 'mysql2';
+import { compileOnlyKysely } from '../compile-only-kysely.js';
+import type { Dialect, KyselyParts } from '../dialect.js';
+import { loadDriver } from '../load-driver.js';
+import { quoteBacktick } from '../quote-identifier.js';
+import { translateMysqlError } from './mysql-errors.js';
+import { MysqlSession } from './mysql-session.js';
+import { mysqlTwoPhase } from './mysql-two-phase.js';
+
+const parts: KyselyParts = {
+  createAdapter: () => new MysqlAdapter(),
+  createQueryCompiler: () => new MysqlQueryCompiler(),
+  createIntrospector: (db) => new MysqlIntrospector(db),
+};
+
+/** MySQL and MariaDB through mysql2. */
+export const mysqlDialect: Dialect = {
+  driver: 'mysql',
+  packageName: 'mysql2',
+  placeholders: 'question',
+  pipelining: false,
+  maxSessions: Number.POSITIVE_INFINITY,
+  insertReturning: false,
+  compiler: compileOnlyKysely(parts),
+  kysely: parts,
+  beginStatement: 'START TRANSACTION',
+  // MariaDB has no FOR SHARE; both MySQL and MariaDB take this form.
+  // OFFSET needs a LIMIT in MySQL: the largest one it takes.
+  unlimited: 18446744073709551615n,
+  sharedLockClause: 'LOCK IN SHARE MODE',
+  twoPhase: mysqlTwoPhase,
+
+  async openSession(server, options) {
+    const mysql = loadDriver<typeof Mysql2>('mysql2', options.connection);
+    const connection = mysql.createConnection({
+      host: server.socket ? undefined : server.host,
+      port: server.port,
+      socketPath: server.socket,
+      user: server.username,
+      password: server.password,
+      database: server.database || undefined,
+      // The handshake charset is what mysql2 encodes and decodes text with.
+      charset: (server.collation ?? server.charset ?? 'utf8mb4').toUpperCase(),
+      supportBigNumbers: true,
+      connectTimeout: 10_000,
+    });
+    const session = new MysqlSession(connection, options.onBroken);
+    try {
+      await session.connected;
+    } catch (error) {
+      throw translateMysqlError(error, {
+        connection: options.connection,
+        host: server.host,
+        port: server.port,
+        connecting: true,
+      });
+    }
+    return session;
+  },
+
+  sessionSetup(_server, { readOnly }) {
+    return readOnly ? ['SET SESSION TRANSACTION READ ONLY'] : [];
+  },
+
+  translateError: translateMysqlError,
+  quoteIdentifier: quoteBacktick,
+};

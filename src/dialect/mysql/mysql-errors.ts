@@ -1,0 +1,45 @@
+import { ConnectionError } from '../../errors/connection-errors.js';
+import type { DatabaseError } from '../../errors/database-error.js';
+import { QueryError } from '../../errors/query-error.js';
+import type { ErrorContext } from '../dialect.js';
+import { errorCode, errorField, errorMessage } from '../error-fields.js';
+
+/** Network-level codes that mean the server could not be reached, mapped to MySQL's client error numbers. */
+const NETWORK_ERRNO: Record<string, number> = {
+  ECONNREFUSED: 2002,
+  ENOENT: 2002,
+  ETIMEDOUT: 2002,
+  EHOSTUNREACH: 2002,
+  ENOTFOUND: 2005,
+  EAI_AGAIN: 2005,
+  PROTOCOL_CONNECTION_LOST: 2013,
+  ECONNRESET: 2013,
+  EPIPE: 2013,
+};
+
+/** mysql2 errors: `code` (ER_...), `errno`, `sqlState`, `sqlMessage`; `fatal` when the session is gone. */
+export function translateMysqlError(error: unknown, context: ErrorContext): DatabaseError {
+  const code = errorCode(error);
+  const sqlState = errorField(error, 'sqlState') as string | undefined;
+  const serverMessage = (errorField(error, 'sqlMessage') as string | undefined) ?? errorMessage(error);
+  const networkErrno = code === undefined ? undefined : NETWORK_ERRNO[code];
+  const errno = (errorField(error, 'errno') as number | undefined) ?? networkErrno;
+  const fatal = errorField(error, 'fatal') === true;
+
+  if (context.connecting || networkErrno !== undefined || (fatal && sqlState === undefined)) {
+    const state = sqlState ?? 'HY000';
+    const number = networkErrno ?? errno;
+    const where = context.host === undefined ? '' : ` at ${context.host}:${context.port}`;
+    return new ConnectionError(
+      `SQLSTATE[${state}] [${number}] ${serverMessage} (connection [${context.connection}]${where})`,
+      { connection: context.connection, code, sqlState: state, cause: error, host: context.host, port: context.port },
+    );
+  }
+  return new QueryError(serverMessage, context.sql ?? '', context.bindings ?? [], {
+    connection: context.connection,
+    code,
+    sqlState,
+    cause: error,
+    role: context.role,
+  });
+}

@@ -1,0 +1,76 @@
+import { PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import type PostgresJs from 'postgres';
+import { compileOnlyKysely } from '../compile-only-kysely.js';
+import type { Dialect, KyselyParts } from '../dialect.js';
+import { loadDriver } from '../load-driver.js';
+import { quoteDoubled } from '../quote-identifier.js';
+import { translatePostgresError } from './postgres-errors.js';
+import { PostgresSession } from './postgres-session.js';
+import { postgresTwoPhase } from './postgres-two-phase.js';
+
+const parts: KyselyParts = {
+  createAdapter: () => new PostgresAdapter(),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+  createIntrospector: (db) => new PostgresIntrospector(db),
+};
+
+/** int8 (COUNT(*), BIGSERIAL) as a number while it is exact, else as a string, like mysql2's supportBigNumbers. */
+const int8 = {
+  to: 20,
+  from: [20],
+  serialize: (value: unknown) => String(value),
+  parse: (value: string) => {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value;
+  },
+};
+
+/** PostgreSQL through postgres.js. */
+export const postgresDialect: Dialect = {
+  driver: 'pgsql',
+  packageName: 'postgres',
+  placeholders: 'dollar',
+  pipelining: true,
+  maxSessions: Number.POSITIVE_INFINITY,
+  insertReturning: true,
+  compiler: compileOnlyKysely(parts),
+  kysely: parts,
+  beginStatement: 'BEGIN',
+  unlimited: null,
+  sharedLockClause: 'FOR SHARE',
+  twoPhase: postgresTwoPhase,
+
+  async openSession(server, options) {
+    const postgres = loadDriver<typeof PostgresJs>('postgres', options.connection);
+    // Session settings go in the startup packet, so the server enforces them from the first statement on.
+    const startup: Record<string, string> = { application_name: 'so-database' };
+    if (server.schema) startup.search_path = quoteDoubled(server.schema);
+    if (options.readOnly) startup.default_transaction_read_only = 'on';
+    let session: PostgresSession | undefined;
+    const sql = postgres({
+      host: server.socket ?? server.host,
+      port: server.port,
+      database: server.database,
+      username: server.username,
+      password: server.password,
+      // One server session per instance: the pool above owns the sessions, so a
+      // transaction keeps its session and a dead one is noticed, never silently replaced.
+      max: 1,
+      max_lifetime: null,
+      idle_timeout: 0,
+      connect_timeout: 10,
+      prepare: true,
+      onnotice: () => {},
+      onclose: () => session?.markBroken(),
+      connection: startup,
+      types: { int8 },
+    });
+    // postgres.js logs in on the first statement, so login errors surface there (see postgres-errors.ts).
+    session = new PostgresSession(sql, options.onBroken);
+    return session;
+  },
+
+  sessionSetup: () => [],
+  translateError: translatePostgresError,
+  quoteIdentifier: quoteDoubled,
+};

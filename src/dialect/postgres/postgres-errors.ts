@@ -1,0 +1,55 @@
+import { ConnectionError } from '../../errors/connection-errors.js';
+import type { DatabaseError } from '../../errors/database-error.js';
+import { QueryError } from '../../errors/query-error.js';
+import type { ErrorContext } from '../dialect.js';
+import { errorCode, errorMessage } from '../error-fields.js';
+
+/** postgres.js's own codes and Node's network codes for a session that could not be opened or was lost. */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'ENOENT',
+]);
+
+/** SQLSTATE classes 08 (connection), 28 (authorisation), and the states of a refused or terminated session. */
+function isConnectionState(state: string): boolean {
+  return state.startsWith('08') || state.startsWith('28') || state === '3D000' || state.startsWith('57P');
+}
+
+export function translatePostgresError(error: unknown, context: ErrorContext): DatabaseError {
+  const code = errorCode(error);
+  const message = errorMessage(error);
+  const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  if (
+    context.connecting ||
+    (code !== undefined && CONNECTION_CODES.has(code)) ||
+    (sqlState !== undefined && isConnectionState(sqlState))
+  ) {
+    const state = sqlState ?? '08006';
+    const where = context.host === undefined ? '' : ` at ${context.host}:${context.port}`;
+    return new ConnectionError(`SQLSTATE[${state}] ${message} (connection [${context.connection}]${where})`, {
+      connection: context.connection,
+      code,
+      sqlState: state,
+      cause: error,
+      host: context.host,
+      port: context.port,
+    });
+  }
+  return new QueryError(message, context.sql ?? '', context.bindings ?? [], {
+    connection: context.connection,
+    code,
+    sqlState,
+    cause: error,
+    role: context.role,
+  });
+}

@@ -1,0 +1,54 @@
+import type { Sql } from 'postgres';
+
+// biome-ignore lint/suspicious/noExplicitAny: custom type parsers are not part of the session's contract
+type AnySql = Sql<any>;
+import type { DriverSession, Row, WriteResult } from '../dialect.js';
+
+type Result = Row[] & { count: number; command: string };
+
+const PREPARED = { prepare: true } as const;
+
+/** One postgres.js instance holding one server session. */
+export class PostgresSession implements DriverSession {
+  #broken = false;
+  readonly #sql: AnySql;
+  readonly #onBroken: () => void;
+
+  constructor(sql: AnySql, onBroken: () => void) {
+    this.#sql = sql;
+    this.#onBroken = onBroken;
+  }
+
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  markBroken(): void {
+    if (this.#broken) return;
+    this.#broken = true;
+    this.#onBroken();
+  }
+
+  async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    const result = (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+    // A plain array, not postgres.js's Result subclass.
+    const rows = new Array<Row>(result.length);
+    for (let i = 0; i < result.length; i++) rows[i] = result[i];
+    return rows;
+  }
+
+  async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
+    const result = (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+    const first = result[0];
+    return {
+      affectedRows: result.count ?? 0,
+      // INSERT ... RETURNING: the first returned value is the key.
+      insertId: first === undefined ? null : (Object.values(first)[0] as number | string),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#broken = true;
+    await this.#sql.end({ timeout: 1 });
+  }
+}

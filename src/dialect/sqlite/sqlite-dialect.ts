@@ -1,0 +1,51 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import type { ServerConfig } from '../../config/types.js';
+import { compileOnlyKysely } from '../compile-only-kysely.js';
+import type { Dialect, KyselyParts } from '../dialect.js';
+import { loadDriver } from '../load-driver.js';
+import { quoteDoubled } from '../quote-identifier.js';
+import { SqliteSession } from './sqlite-session.js';
+import { translateSqliteError } from './sqlite-errors.js';
+
+const parts: KyselyParts = {
+  createAdapter: () => new SqliteAdapter(),
+  createQueryCompiler: () => new SqliteQueryCompiler(),
+  createIntrospector: (db) => new SqliteIntrospector(db),
+};
+
+/** SQLite through better-sqlite3: one synchronous handle per connection. */
+export const sqliteDialect: Dialect = {
+  driver: 'sqlite',
+  packageName: 'better-sqlite3',
+  placeholders: 'question',
+  pipelining: false,
+  maxSessions: 1,
+  insertReturning: false,
+  compiler: compileOnlyKysely(parts),
+  kysely: parts,
+  beginStatement: 'BEGIN IMMEDIATE',
+  unlimited: -1,
+  sharedLockClause: null,
+  twoPhase: null,
+
+  async openSession(server, options) {
+    const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', options.connection);
+    try {
+      return new SqliteSession(new Database(server.database, { timeout: 5000 }));
+    } catch (error) {
+      throw translateSqliteError(error, { connection: options.connection, connecting: true });
+    }
+  },
+
+  sessionSetup(server: ServerConfig, { readOnly }) {
+    const setup = ['PRAGMA foreign_keys = ON'];
+    // WAL lets readers in other processes work while this one writes.
+    if (server.database !== ':memory:' && server.database !== '' && !readOnly) setup.push('PRAGMA journal_mode = WAL');
+    if (readOnly) setup.push('PRAGMA query_only = ON');
+    return setup;
+  },
+
+  translateError: translateSqliteError,
+  quoteIdentifier: quoteDoubled,
+};

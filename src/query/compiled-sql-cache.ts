@@ -1,0 +1,40 @@
+import { LRUCache } from 'lru-cache';
+import type { Dialect } from '../dialect/dialect.js';
+
+/** The SQL of a query shape, compiled once per engine; values are bound afresh each time. */
+const caches = new WeakMap<Dialect, LRUCache<string, string | false>>();
+
+function cacheOf(dialect: Dialect): LRUCache<string, string | false> {
+  let cache = caches.get(dialect);
+  if (cache === undefined) {
+    cache = new LRUCache({ max: 2000 });
+    caches.set(dialect, cache);
+  }
+  return cache;
+}
+
+/**
+ * The SQL for `shape`, compiling with `compile` on a miss. The cached SQL is
+ * only trusted when the compiler bound exactly `values`, in order; a shape
+ * whose parameters differ (the compiler inlined or reordered something) is
+ * marked and compiled every time.
+ */
+export function compiledSql(
+  dialect: Dialect,
+  shape: string,
+  values: readonly unknown[],
+  compile: () => { sql: string; parameters: readonly unknown[] },
+): { sql: string; parameters: readonly unknown[] } {
+  const cache = cacheOf(dialect);
+  const cached = cache.get(shape);
+  if (typeof cached === 'string') return { sql: cached, parameters: values };
+  const compiled = compile();
+  if (cached === undefined) cache.set(shape, sameValues(compiled.parameters, values) ? compiled.sql : false);
+  return compiled;
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}

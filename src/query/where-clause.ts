@@ -1,0 +1,96 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { DatabaseError } from '../errors/database-error.js';
+
+/** How a condition joins the ones before it. */
+export type Conjunction = 'and' | 'or';
+
+/** One condition of a WHERE clause, as the builder records it. */
+export type WhereClause =
+  | { type: 'basic'; boolean: Conjunction; column: string; operator: string; value: unknown }
+  | { type: 'in'; boolean: Conjunction; column: string; values: readonly unknown[]; not: boolean }
+  | { type: 'null'; boolean: Conjunction; column: string; not: boolean }
+  | { type: 'nested'; boolean: Conjunction; wheres: readonly WhereClause[] };
+
+/** Operators a caller may pass; anything else is refused, never spliced into SQL. */
+const OPERATORS = new Set([
+  '=', '!=', '<>', '<', '<=', '>', '>=', 'like', 'not like', 'ilike', 'not ilike', 'is', 'is not',
+]);
+
+export function checkOperator(operator: string): string {
+  const normalized = operator.toLowerCase();
+  if (!OPERATORS.has(normalized)) {
+    throw new DatabaseError(`Unknown where operator "${operator}"; use one of: ${[...OPERATORS].join(', ')}.`);
+  }
+  return normalized;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
+type Eb = ExpressionBuilder<any, any>;
+
+/**
+ * The conditions as one Kysely expression. AND binds tighter than OR, as in
+ * SQL, so `a AND b OR c` groups as `(a AND b) OR c`.
+ */
+export function whereExpression(eb: Eb, wheres: readonly WhereClause[]): Expression<SqlBool> {
+  const groups: Expression<SqlBool>[][] = [];
+  for (const where of wheres) {
+    const condition = conditionOf(eb, where);
+    if (where.boolean === 'or' || groups.length === 0) groups.push([condition]);
+    else groups[groups.length - 1].push(condition);
+  }
+  const ands = groups.map((group) => (group.length === 1 ? group[0] : eb.and(group)));
+  return ands.length === 1 ? ands[0] : eb.or(ands);
+}
+
+/** Values in the order Kysely binds them. */
+export function collectWhereValues(wheres: readonly WhereClause[], into: unknown[]): void {
+  for (const where of wheres) {
+    if (where.type === 'basic') {
+      if (where.value !== null) into.push(where.value);
+    } else if (where.type === 'in') into.push(...where.values);
+    else if (where.type === 'nested') collectWhereValues(where.wheres, into);
+  }
+}
+
+/** The shape of the conditions without their values, for the compiled-SQL cache. */
+export function whereShape(wheres: readonly WhereClause[]): string {
+  let shape = '';
+  for (const where of wheres) {
+    switch (where.type) {
+      case 'basic':
+        shape += `${where.boolean} ${where.column} ${where.operator}${where.value === null ? ' null' : ''};`;
+        break;
+      case 'in':
+        shape += `${where.boolean} ${where.column} ${where.not ? 'not in' : 'in'} ${where.values.length};`;
+        break;
+      case 'null':
+        shape += `${where.boolean} ${where.column} ${where.not ? 'not null' : 'null'};`;
+        break;
+      case 'nested':
+        shape += `${where.boolean} (${whereShape(where.wheres)});`;
+        break;
+    }
+  }
+  return shape;
+}
+
+function conditionOf(eb: Eb, where: WhereClause): Expression<SqlBool> {
+  switch (where.type) {
+    case 'basic':
+      if (where.value === null) {
+        // `= null` never matches in SQL; Laravel turns it into IS NULL, and so do we.
+        const negated = where.operator === '!=' || where.operator === '<>' || where.operator === 'is not';
+        return eb(where.column, negated ? 'is not' : 'is', null);
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: the operator was checked against the allowed list
+      return eb(where.column, where.operator as any, where.value);
+    case 'in':
+      // An empty list matches nothing (NOT IN: everything), without invalid `IN ()`.
+      if (where.values.length === 0) return where.not ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
+      return eb(where.column, where.not ? 'not in' : 'in', where.values as unknown[]);
+    case 'null':
+      return eb(where.column, where.not ? 'is not' : 'is', null);
+    case 'nested':
+      return whereExpression(eb, where.wheres);
+  }
+}

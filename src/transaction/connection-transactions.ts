@@ -1,0 +1,81 @@
+import { DatabaseError } from '../errors/database-error.js';
+import { TransactionFrame, type TransactionHost } from './transaction-frame.js';
+import { activeFrame, enterFrame, runInFrame } from './transaction-scope.js';
+
+/**
+ * The per-connection transaction API (`beginTransaction`, `commit`,
+ * `rollback`, `transaction`). Transactions belong to the async flow that began
+ * them; nesting makes savepoints.
+ */
+export class ConnectionTransactions {
+  readonly #host: TransactionHost;
+  readonly #beginStatements: readonly string[];
+  /** Frames not yet ended, in any flow: while 0, the hot path skips the scope lookup. */
+  #open = 0;
+
+  constructor(host: TransactionHost, beginStatement: string) {
+    this.#host = host;
+    this.#beginStatements = [beginStatement];
+  }
+
+  /** This flow's innermost open transaction on the connection. */
+  current(): TransactionFrame | undefined {
+    return this.#open === 0 ? undefined : activeFrame(this.#host);
+  }
+
+  /**
+   * Not an async function on purpose: the frame must enter the caller's async
+   * context synchronously, before the caller's `await` captures it.
+   */
+  begin(beginStatements: readonly string[] = this.#beginStatements): Promise<void> {
+    const frame = new TransactionFrame(this.#host, activeFrame(this.#host));
+    enterFrame(this.#host, frame);
+    return this.#track(frame, frame.start(beginStatements));
+  }
+
+  commit(commitStatement = 'COMMIT'): Promise<void> {
+    const frame = activeFrame(this.#host);
+    if (frame === undefined) {
+      return Promise.reject(
+        new DatabaseError(`Connection [${this.#host.name}]: commit() without an active transaction.`, {
+          connection: this.#host.name,
+        }),
+      );
+    }
+    enterFrame(this.#host, frame.parent);
+    return frame.commit(commitStatement);
+  }
+
+  /** Without an active transaction this does nothing, so `catch { await rollback() }` never hides the first error. */
+  rollback(): Promise<void> {
+    const frame = activeFrame(this.#host);
+    if (frame === undefined) return Promise.resolve();
+    enterFrame(this.#host, frame.parent);
+    return frame.rollback();
+  }
+
+  /** Runs `fn` in a transaction (a savepoint when one is open): commits on return, rolls back on throw. */
+  run<T>(fn: () => Promise<T> | T, beginStatements: readonly string[] = this.#beginStatements): Promise<T> {
+    const frame = new TransactionFrame(this.#host, activeFrame(this.#host));
+    return runInFrame(this.#host, frame, async () => {
+      await this.#track(frame, frame.start(beginStatements));
+      let result: T;
+      try {
+        result = await fn();
+      } catch (error) {
+        // The caller's error is the one that matters; a failed rollback must not replace it.
+        await frame.rollback().catch(() => {});
+        throw error;
+      }
+      await frame.commit('COMMIT');
+      return result;
+    });
+  }
+
+  /** Counts the frame as open until it ends. */
+  #track(frame: TransactionFrame, started: Promise<void>): Promise<void> {
+    this.#open++;
+    frame.onEnd = () => this.#open--;
+    return started;
+  }
+}
