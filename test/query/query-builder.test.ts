@@ -27,7 +27,7 @@ describeEachEngine('query builder', (engine) => {
     await database.drop();
   });
 
-  const totals = (rows: { total: unknown }[]) => rows.map((r) => Number(r.total));
+  const totals = (rows: Record<string, unknown>[]) => rows.map((r) => Number(r.total));
 
   test('where in its forms, orWhere grouping, orderBy, limit and offset', async () => {
     const orders = db.table('orders');
