@@ -28,3 +28,25 @@ export { QueryError } from './errors/query-error.js';
 export { ReadOnlyError } from './errors/read-only-error.js';
 export { MassAssignmentError, ModelNotFoundError } from './errors/model-errors.js';
 export { TwoPhaseCommitError } from './errors/two-phase-commit-error.js';
+// models, relations, cache (issue 4)
+export { Model } from './model/model.js';
+export { ModelQuery } from './model/model-query.js';
+export type { EagerLoad, RelationCallback, WhereArgs, WhereCallback } from './model/model-query.js';
+export type { CastName } from './model/casts.js';
+export type { ModelClass, ModelOptions, ModelReference } from './model/model-class.js';
+export { Relation } from './relations/relation.js';
+export { BelongsTo } from './relations/belongs-to.js';
+export { HasMany } from './relations/has-many.js';
+export { HasOne } from './relations/has-one.js';
+export { EAGER_LOAD_CHUNK_SIZE, MAX_FILTER_KEYS } from './relations/key-chunks.js';
+export { Cache, cache } from './cache/cache.js';
+// cross-connection transactions (issue 8)
+export type { TwoPhase } from './errors/two-phase-commit-error.js';
+export type { Participants } from './transaction/cross-connection-transaction.js';
+export type { RecoverOptions, RecoveryResult } from './transaction/recovery.js';
+// Read/write splitting
+export type { ReplicaHealthChange } from './connection/query-events.js';
+// schema, migrations (issue 6)
+export { Schema } from './schema/schema.js';
+export { MigrationError } from './migrations/migration-error.js';
+export type { MigrationDb, MigrationModule } from './migrations/migration-file.js';

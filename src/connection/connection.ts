@@ -9,8 +9,10 @@ import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
 import type { TransactionHost } from '../transaction/transaction-frame.js';
+import { createReadWriteRouter } from './create-read-write-router.js';
 import { resolveInstance } from './instance-resolver.js';
-import { queryEvents } from './query-events.js';
+import { queryEvents, type ReplicaHealthChange } from './query-events.js';
+import { type ReadWriteRouter, WRITER } from './read-write-router.js';
 import type { InsertResult, StatementKind } from './statement-kind.js';
 import { type PooledSession, SessionPool } from './session-pool.js';
 
@@ -50,7 +52,12 @@ export class Connection {
   readonly #config: NormalizedConnectionConfig;
   readonly #transactions: ConnectionTransactions;
   readonly #placeholdersAsDollar: boolean;
+  /** Read/write splitting: `read` servers are configured. */
+  readonly #split: boolean;
   #writer: SessionPool | undefined;
+  /** One pool per `read` server, opened on first use. */
+  #readers: (SessionPool | undefined)[] = [];
+  #router: ReadWriteRouter | undefined;
 
   /** @internal Connections come from `Connection.getInstance()` / `DB.connection()`. */
   constructor(config: NormalizedConnectionConfig) {
@@ -60,7 +67,9 @@ export class Connection {
     this.#config = config;
     this.dialect = dialectFor(config.driver);
     this.#placeholdersAsDollar = this.dialect.placeholders === 'dollar';
-    this.#transactions = new ConnectionTransactions(this.#transactionHost(), this.dialect.beginStatement);
+    this.#split = config.read.length > 0;
+    const begin = (config.readOnly && this.dialect.readOnlyBeginStatement) || this.dialect.beginStatement;
+    this.#transactions = new ConnectionTransactions(this.#transactionHost(), begin);
   }
 
   /**
@@ -110,6 +119,7 @@ export class Connection {
 
   /** Begins a transaction in this async flow (a savepoint when one is open). */
   beginTransaction(): Promise<void> {
+    if (this.#split) this.#routerOrNew().transactionBegins();
     return this.#transactions.begin();
   }
 
@@ -124,6 +134,7 @@ export class Connection {
 
   /** Runs `fn` in a transaction: commits when it returns, rolls back when it throws. */
   transaction<T>(fn: (connection: this) => Promise<T> | T): Promise<T> {
+    if (this.#split) this.#routerOrNew().transactionBegins();
     return this.#transactions.run(() => fn(this));
   }
 
@@ -132,11 +143,21 @@ export class Connection {
     return this.#transactions.current() !== undefined;
   }
 
-  /** Closes the pool; a later query opens new sessions. */
+  /** @internal This connection's per-flow transactions, for the cross-connection coordinator and recovery. */
+  get transactions(): ConnectionTransactions {
+    return this.#transactions;
+  }
+
+  /** Closes the pools (and stops replica health checks); a later query opens new sessions. */
   async close(): Promise<void> {
     const writer = this.#writer;
+    const readers = this.#readers;
+    const router = this.#router;
     this.#writer = undefined;
-    await writer?.close();
+    this.#readers = [];
+    this.#router = undefined;
+    await router?.health.stop();
+    await Promise.all([writer?.close(), ...readers.map((reader) => reader?.close())]);
   }
 
   /**
@@ -149,7 +170,7 @@ export class Connection {
     sql: string,
     bindings: readonly unknown[],
     native = false,
-    _needsWriter = false,
+    needsWriter = false,
   ): Promise<Row[] | WriteResult> {
     if (kind !== 'select' && this.readOnly) throw ReadOnlyError.forConnection(this.name, kind);
     const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
@@ -157,14 +178,80 @@ export class Connection {
     let executor: Executor;
     let server: ServerConfig;
     if (frame === undefined) {
+      if (this.#split) return this.#runSplit(kind, text, bindings, needsWriter);
       const pool = this.#writer ?? this.#openWriter();
       executor = pool;
       server = pool.server;
     } else {
+      // Rule 1 of read/write splitting: in a transaction, its session (on the writer).
+      if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
       executor = (await frame.usableSession()).driver;
       server = this.#config.write;
     }
-    return this.#execute(executor, server, kind === 'select', text, bindings, undefined);
+    return this.#execute(executor, server, kind === 'select', text, bindings, this.#split ? 'write' : undefined);
+  }
+
+  /** A statement of a read/write connection outside a transaction: see ReadWriteRouter for the rules. */
+  async #runSplit(
+    kind: StatementKind,
+    sql: string,
+    bindings: readonly unknown[],
+    needsWriter: boolean,
+  ): Promise<Row[] | WriteResult> {
+    const router = this.#routerOrNew();
+    if (kind !== 'select') router.wrote(); // synchronously, so the caller's flow sees it
+    for (;;) {
+      const routed = router.route(kind, sql, needsWriter);
+      const target = typeof routed === 'number' ? routed : await routed;
+      if (target === WRITER) {
+        const pool = this.#writer ?? this.#openWriter();
+        return this.#execute(pool, pool.server, kind === 'select', sql, bindings, 'write');
+      }
+      try {
+        return await this.#onReplica(target, sql, bindings);
+      } catch (error) {
+        // An unreachable replica leaves the rotation and the read runs elsewhere: one replica down fails no read.
+        if (!(error instanceof DatabaseError) || !router.health.failed(target, error)) throw error;
+      }
+    }
+  }
+
+  #onReplica(replica: number, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+    const pool = this.#readers[replica] ?? this.#openReader(replica);
+    return this.#execute(pool, pool.server, true, sql, bindings, 'read') as Promise<Row[]>;
+  }
+
+  #routerOrNew(): ReadWriteRouter {
+    this.#router ??= this.#createRouter();
+    return this.#router;
+  }
+
+  #createRouter(): ReadWriteRouter {
+    return createReadWriteRouter({
+      config: this.#config,
+      dialect: this.dialect,
+      owner: this,
+      onReplica: (replica, sql, bindings) => this.#onReplica(replica, sql, bindings),
+      onWriter: (sql) => {
+        const pool = this.#writer ?? this.#openWriter();
+        return this.#execute(pool, pool.server, true, sql, [], 'write') as Promise<Row[]>;
+      },
+      report: (change, error) => this.#emitHealth(change, error),
+    });
+  }
+
+  /** A replica left or rejoined the rotation (DB.listen). */
+  #emitHealth(health: ReplicaHealthChange, error: DatabaseError | undefined): void {
+    if (!queryEvents.active) return;
+    queryEvents.emit({
+      connection: this.name,
+      sql: '',
+      bindings: [],
+      durationMs: 0,
+      role: 'read',
+      health,
+      ...(error === undefined ? {} : { error }),
+    });
   }
 
   async #execute(
@@ -217,11 +304,17 @@ export class Connection {
   }
 
   #openWriter(): SessionPool {
-    this.#writer = this.#createPool(this.#config.write);
+    this.#writer = this.#createPool(this.#config.write, this.#split ? 'write' : undefined);
     return this.#writer;
   }
 
-  #createPool(server: ServerConfig): SessionPool {
+  #openReader(replica: number): SessionPool {
+    const pool = this.#createPool(this.#config.read[replica], 'read');
+    this.#readers[replica] = pool;
+    return pool;
+  }
+
+  #createPool(server: ServerConfig, role: 'read' | 'write' | undefined): SessionPool {
     return new SessionPool({
       connection: this.name,
       dialect: this.dialect,
@@ -230,7 +323,13 @@ export class Connection {
       max: this.#config.pool.max,
       acquireTimeoutMs: this.#config.pool.acquireTimeoutMs,
       setUp: async (session: DriverSession, statements: string[]) => {
-        for (const statement of statements) await this.#execute(session, server, false, statement, [], undefined);
+        for (const statement of statements) await this.#execute(session, server, false, statement, [], role);
+      },
+      // The read that a dead session lost is reported, then retried by the pool on a fresh session.
+      onRetry: (error, sql, bindings, start) => {
+        if (!queryEvents.active) return;
+        const context = { connection: this.name, host: server.host, port: server.port, sql, bindings, role, connecting: false };
+        this.#emit(sql, bindings, start, role, this.dialect.translateError(error, context));
       },
     });
   }
@@ -242,7 +341,7 @@ export class Connection {
       // Back to the pool it came from, even if close() replaced that pool meanwhile.
       releaseSession: (session: PooledSession) => session.pool.release(session),
       control: async (session: PooledSession, sql: string) => {
-        await this.#execute(session.driver, this.#config.write, false, sql, [], undefined);
+        await this.#execute(session.driver, this.#config.write, false, sql, [], this.#split ? 'write' : undefined);
       },
       lostSessionError: () =>
         new ConnectionError(

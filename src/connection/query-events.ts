@@ -10,6 +10,24 @@ export interface QueryEvent {
   role?: 'read' | 'write';
   /** Set when the statement failed. */
   error?: DatabaseError;
+  /**
+   * Set on the events that report a replica of a split connection changing
+   * state; they carry `sql: ''`, no bindings, `role: 'read'`, and `error` when a failure caused it.
+   */
+  health?: ReplicaHealthChange;
+}
+
+/** A replica left or rejoined the rotation of a read/write connection. */
+export interface ReplicaHealthChange {
+  /** The replica's index in the connection's `read` list. */
+  replica: number;
+  /** `host:port` of the replica. */
+  server: string;
+  /** `down`: unreachable, tried again after `retryInMs`; `lagging`: over `maxReplicationLag`; `healthy`: back in rotation. */
+  state: 'down' | 'lagging' | 'healthy';
+  /** Seconds behind the writer when `lagging` (null: not replicating at all). */
+  lagSeconds?: number | null;
+  retryInMs?: number;
 }
 
 export type QueryListener = (event: QueryEvent) => void;

@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../config/types.js';
 import type { Dialect, DriverSession, Row, WriteResult } from '../dialect/dialect.js';
-import { PoolTimeoutError } from '../errors/connection-errors.js';
+import { ConnectionError, PoolTimeoutError } from '../errors/connection-errors.js';
 
 /** A server session as the pool tracks it. */
 export class PooledSession {
@@ -8,6 +8,8 @@ export class PooledSession {
   inFlight = 0;
   /** Held by one transaction until it ends. */
   reserved = false;
+  /** Has answered a statement: a failure now means it died, not that it could never connect. */
+  answered = false;
   constructor(
     readonly driver: DriverSession,
     /** The pool it came from, which it must go back to. */
@@ -30,6 +32,8 @@ export interface SessionPoolOptions {
   acquireTimeoutMs: number;
   /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
   setUp(session: DriverSession, statements: string[]): Promise<void>;
+  /** A read failed because its session died and is sent again on a fresh one: report the lost attempt. */
+  onRetry?(error: unknown, sql: string, params: readonly unknown[], startedAt: number): void;
 }
 
 /**
@@ -63,10 +67,25 @@ export class SessionPool {
   async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
     const borrowed = this.#borrow();
     const session = borrowed instanceof PooledSession ? borrowed : await borrowed;
+    const answered = session.answered;
+    const startedAt = performance.now();
     try {
-      return await session.driver.all(sql, params);
+      const rows = await session.driver.all(sql, params);
+      session.answered = true;
+      return rows;
+    } catch (error) {
+      // A session that worked before died under the read (killed while idle, server restart):
+      // outside a transaction a read is safe to send once more, on a fresh session. Writes are not.
+      if (!answered || !session.driver.broken || this.#closed) throw error;
+      this.#options.onRetry?.(error, sql, params, startedAt);
     } finally {
       this.#giveBack(session);
+    }
+    const again = await this.#borrow();
+    try {
+      return await again.driver.all(sql, params);
+    } finally {
+      this.#giveBack(again);
     }
   }
 
@@ -74,7 +93,9 @@ export class SessionPool {
     const borrowed = this.#borrow();
     const session = borrowed instanceof PooledSession ? borrowed : await borrowed;
     try {
-      return await session.driver.exec(sql, params);
+      const result = await session.driver.exec(sql, params);
+      session.answered = true;
+      return result;
     } finally {
       this.#giveBack(session);
     }
@@ -100,7 +121,7 @@ export class SessionPool {
     this.#closed = true;
     for (const waiter of this.#waiters.splice(0)) {
       clearTimeout(waiter.timer);
-      waiter.reject(new Error(`Connection [${this.#options.connection}] was closed while waiting for a session.`));
+      waiter.reject(this.#closedError('was closed while waiting for a session'));
     }
     const sessions = this.#sessions.splice(0);
     this.#idle.length = 0;
@@ -158,7 +179,7 @@ export class SessionPool {
 
   #openOrWait(): Promise<PooledSession> {
     if (this.#closed) {
-      return Promise.reject(new Error(`Connection [${this.#options.connection}] pool is closed.`));
+      return Promise.reject(this.#closedError('was closed'));
     }
     if (this.#sessions.length + this.#opening < this.#max) return this.#open();
     return new Promise((resolve, reject) => {
@@ -176,6 +197,17 @@ export class SessionPool {
   }
 
   async #open(): Promise<PooledSession> {
+    try {
+      return await this.#openOne();
+    } catch (error) {
+      // Callers queued behind this attempt would otherwise wait out the acquire timeout for a
+      // session that never comes: each gets its own attempt (and its own ConnectionError).
+      this.#serveWaitersByOpening();
+      throw error;
+    }
+  }
+
+  async #openOne(): Promise<PooledSession> {
     this.#opening++;
     const { dialect, server, readOnly, connection } = this.#options;
     let pooled: PooledSession | undefined;
@@ -202,10 +234,15 @@ export class SessionPool {
     }
     if (this.#closed) {
       await pooled.driver.close().catch(() => {});
-      throw new Error(`Connection [${connection}] was closed while a session was opening.`);
+      throw this.#closedError('was closed while a session was opening');
     }
     this.#sessions.push(pooled);
     return pooled;
+  }
+
+  #closedError(what: string): ConnectionError {
+    const { connection } = this.#options;
+    return new ConnectionError(`Connection [${connection}] ${what}.`, { connection });
   }
 
   #drop(session: PooledSession): void {

@@ -35,11 +35,23 @@ export interface OpenSessionOptions {
 /** Statements of two-phase commit; absent where the engine has none (SQLite). */
 export interface TwoPhaseStatements {
   begin(xid: string): string[];
+  /** Ends the work and prepares it. Must fail, not silently roll back, when the transaction cannot commit. */
   prepare(xid: string): string[];
   commitPrepared(xid: string): string;
   rollbackPrepared(xid: string): string;
-  /** Lists prepared transaction ids: a query returning rows with an `xid` column. */
+  /** Rolls back a transaction begun by `begin(xid)` that is not prepared (yet); each statement is tried, the last one decides. */
+  rollback(xid: string): string[];
+  /** Lists prepared transactions (rows read by `readPrepared`); the prefix only narrows the list. */
   listPrepared(prefix: string): string;
+  /** One row of `listPrepared`: its transaction id and, where the server records it, when it was prepared; null for ids of another form. */
+  readPrepared(row: Row): PreparedTransaction | null;
+  /** A query whose first row tells whether the server can prepare transactions at all; null where it always can. */
+  readonly availability: { sql: string; problem(row: Row | undefined): string | null } | null;
+}
+
+export interface PreparedTransaction {
+  xid: string;
+  preparedAt: Date | null;
 }
 
 export interface ErrorContext {
@@ -72,6 +84,8 @@ export interface Dialect {
   /** Kysely's parts for this engine, for a Kysely instance that executes through a Connection. */
   readonly kysely: KyselyParts;
   readonly beginStatement: string;
+  /** BEGIN on a read-only connection, where it differs (SQLite: IMMEDIATE takes a write lock, refused by query_only). */
+  readonly readOnlyBeginStatement?: string;
   /** LIMIT that means "no limit", for an OFFSET without LIMIT where the engine needs one (null: not needed). */
   readonly unlimited: number | bigint | null;
   /** Clause for a shared-lock read, or null where the engine has none. */
@@ -85,6 +99,23 @@ export interface Dialect {
   translateError(error: unknown, context: ErrorContext): DatabaseError;
   /** Quotes an identifier (for the few statements written by hand: savepoints, XA). */
   quoteIdentifier(name: string): string;
+  /** Replication queries for read/write splitting (lag, read-your-writes); absent where the engine has no replicas. */
+  readonly replication?: ReplicationSql;
+}
+
+/**
+ * How read/write splitting asks servers about replication. Placeholders are the
+ * engine's own (`?` or `$1`).
+ */
+export interface ReplicationSql {
+  /** On the writer: one row whose `position` column is its current replication position (text). */
+  readonly writerPosition: string;
+  /** On a replica, with that position as the one parameter: one row whose `caught_up` is truthy once replayed that far. */
+  readonly replicaCaughtUp: string;
+  /** On a replica: the statement whose rows `replicaLagSeconds` reads. */
+  readonly replicaLag: string;
+  /** Seconds the replica is behind, or null when it is not replicating (then it counts as unhealthy). */
+  replicaLagSeconds(rows: readonly Row[]): number | null;
 }
 
 export interface KyselyParts {

@@ -2,6 +2,8 @@ import type { DatabaseConfig } from '../config/types.js';
 import type { Connection } from '../connection/connection.js';
 import { type QueryListener, queryEvents } from '../connection/query-events.js';
 import type { QueryBuilder } from '../query/query-builder.js';
+import { crossConnectionTransaction, type Participants } from '../transaction/cross-connection-transaction.js';
+import { type RecoverOptions, type RecoveryResult, recoverPrepared } from '../transaction/recovery.js';
 import { registry } from './connection-registry.js';
 
 /**
@@ -26,6 +28,48 @@ export const DB = {
   /** Closes every connection's pool; the process can then exit on its own. */
   disconnect(): Promise<void> {
     return registry.disconnect();
+  },
+
+  /**
+   * Runs `fn` in one transaction on each named connection and commits them all
+   * or none (two-phase commit; at most one participant without it, SQLite,
+   * commits as the last resource). Queries of each connection made in `fn`'s
+   * async flow (raw, builder, models) join its transaction. Returns what `fn` returns.
+   * @throws TwoPhaseCommitError naming the participant and the phase that failed
+   *
+   * @example
+   * await DB.transaction(['db', 'essentials'], async ({ db, essentials }) => {
+   *   await db.insert('INSERT INTO orders (user_id, total) VALUES (?, ?)', [1, 500]);
+   *   await essentials.update('UPDATE auser SET order_count = order_count + 1 WHERE uid = ?', [1]);
+   * });
+   */
+  async transaction<const Names extends readonly string[], T>(
+    names: Names,
+    fn: (connections: Participants<Names>) => Promise<T> | T,
+  ): Promise<T> {
+    const { transactions } = registry.config();
+    const connections = names.map((name) => registry.get(name));
+    const log = transactions.log === undefined ? undefined : registry.get(transactions.log);
+    return crossConnectionTransaction(connections, fn as (c: Record<string, Connection>) => Promise<T> | T, {
+      prefix: transactions.prefix,
+      log,
+    });
+  },
+
+  /**
+   * Finishes the prepared transactions of this application that a crash left in
+   * doubt, on every configured connection, by the recorded decision (commit if
+   * it says commit, else roll back). Those younger than `minAgeMs` (default
+   * 60000) are left alone, as a live process may still finish them.
+   *
+   * @example
+   * for (const r of await DB.recover()) console.log(r.connection, r.xid, r.action, r.reason);
+   */
+  async recover(options: RecoverOptions = {}): Promise<RecoveryResult[]> {
+    const { transactions } = registry.config();
+    const connections = registry.names().map((name) => registry.get(name));
+    const log = transactions.log === undefined ? undefined : registry.get(transactions.log);
+    return recoverPrepared(connections, { prefix: transactions.prefix, minAgeMs: options.minAgeMs, log });
   },
 
   /** Calls `listener` after every statement sent to any server; returns a function that stops it. */

@@ -42,6 +42,7 @@ export class ConnectionTransactions {
         }),
       );
     }
+    if (frame.coordinated) return Promise.reject(this.#coordinatedError('commit'));
     enterFrame(this.#host, frame.parent);
     return frame.commit(commitStatement);
   }
@@ -50,6 +51,7 @@ export class ConnectionTransactions {
   rollback(): Promise<void> {
     const frame = activeFrame(this.#host);
     if (frame === undefined) return Promise.resolve();
+    if (frame.coordinated) return Promise.reject(this.#coordinatedError('rollback'));
     enterFrame(this.#host, frame.parent);
     return frame.rollback();
   }
@@ -70,6 +72,46 @@ export class ConnectionTransactions {
       await frame.commit('COMMIT');
       return result;
     });
+  }
+
+  /**
+   * @internal For two-phase commit: reserves a session and begins a root transaction with
+   * `beginStatements` (e.g. `XA START`), in no flow's scope until `runInScope`. The coordinator
+   * ends it (`send`, `release`); the session is reserved synchronously, in call order.
+   */
+  openCoordinated(beginStatements: readonly string[] = this.#beginStatements): TransactionFrame {
+    const frame = new TransactionFrame(this.#host, undefined);
+    frame.coordinated = true;
+    this.#track(frame, frame.start(beginStatements)).catch(() => {}); // the caller awaits frame.ready
+    return frame;
+  }
+
+  /** @internal Runs `fn` with `frame` as this flow's transaction on the connection. */
+  runInScope<T>(frame: TransactionFrame, fn: () => T): T {
+    return runInFrame(this.#host, frame, fn);
+  }
+
+  /** @internal Runs `fn` outside any transaction this flow has on the connection (decision log, recovery). */
+  runOutside<T>(fn: () => T): T {
+    return runInFrame(this.#host, undefined, fn);
+  }
+
+  /** @internal Sends `statements` on a session of their own, outside any transaction (`XA COMMIT` of another session's branch). */
+  async sendAlone(statements: readonly string[]): Promise<void> {
+    const session = await this.#host.reserveSession();
+    try {
+      for (const statement of statements) await this.#host.control(session, statement);
+    } finally {
+      this.#host.releaseSession(session);
+    }
+  }
+
+  #coordinatedError(operation: 'commit' | 'rollback'): DatabaseError {
+    return new DatabaseError(
+      `Connection [${this.#host.name}]: ${operation}() refused: this transaction belongs to DB.transaction([...]), ` +
+        'which commits every participant when its function returns and rolls them all back when it throws.',
+      { connection: this.#host.name },
+    );
   }
 
   /** Counts the frame as open until it ends. */

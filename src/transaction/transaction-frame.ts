@@ -26,6 +26,8 @@ export class TransactionFrame {
   onEnd: (() => void) | undefined;
   /** Settles when BEGIN (or SAVEPOINT) has run. */
   ready: Promise<void> = Promise.resolve();
+  /** A root that two-phase commit ends itself: `commit()`/`rollback()` through the connection refuse it. */
+  coordinated = false;
 
   constructor(host: TransactionHost, parent: TransactionFrame | undefined) {
     this.host = host;
@@ -62,6 +64,22 @@ export class TransactionFrame {
 
   async rollback(): Promise<void> {
     await this.#finish(this.parent === undefined ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${this.savepoint}`, false);
+  }
+
+  /** @internal Sends `statements` on this transaction's session without ending it (two-phase commit's PREPARE, COMMIT PREPARED...). */
+  async send(statements: readonly string[]): Promise<void> {
+    const session = await this.usableSession();
+    for (const statement of statements) await this.host.control(session, statement);
+  }
+
+  /**
+   * @internal Ends the frame without a statement, giving the session back; `discard` closes it
+   * first, for a session left in a state nobody else may inherit (a failed XA statement).
+   */
+  async release(discard: boolean): Promise<void> {
+    const session = this.#root().session;
+    if (discard && session !== undefined) await session.driver.close().catch(() => {});
+    this.#end();
   }
 
   async #start(beginStatements: readonly string[]): Promise<void> {

@@ -9,6 +9,9 @@ import type { TransactionFrame } from './transaction-frame.js';
 type Scope = ReadonlyMap<object, TransactionFrame>;
 
 const storage = new AsyncLocalStorage<Scope>();
+// Enabled at once: on Node 20/22, until its first run()/enterWith() a storage is not tracked, so the
+// first enterWith() in an awaited callee also leaked into its callers' continuations.
+storage.run(new Map(), () => {});
 
 /** The innermost transaction of `owner` in this flow that has not ended. */
 export function activeFrame(owner: object): TransactionFrame | undefined {
@@ -33,7 +36,7 @@ export function enterFrame(owner: object, frame: TransactionFrame | undefined): 
   storage.enterWith(withFrame(owner, frame));
 }
 
-/** Runs `fn` with `frame` in scope, leaving the caller's scope untouched. */
-export function runInFrame<T>(owner: object, frame: TransactionFrame, fn: () => T): T {
+/** Runs `fn` with `frame` (none: outside any transaction of `owner`) in scope, leaving the caller's scope untouched. */
+export function runInFrame<T>(owner: object, frame: TransactionFrame | undefined, fn: () => T): T {
   return storage.run(withFrame(owner, frame), fn);
 }

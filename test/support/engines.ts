@@ -37,7 +37,8 @@ export const POSTGRES = { host: process.env.SO_DB_TEST_PG_HOST ?? '127.0.0.1', p
 
 const requireServers = process.env.SO_DB_REQUIRE_SERVERS === '1';
 
-function reachable(host: string, port: number): Promise<boolean> {
+/** True when something accepts TCP connections at host:port within a second. */
+export function reachable(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });
     const done = (ok: boolean) => {

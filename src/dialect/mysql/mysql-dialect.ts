@@ -4,9 +4,17 @@ import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
 import { quoteBacktick } from '../quote-identifier.js';
+import { charsetSetup, checkCharsetNames, wireCharset } from './mysql-charset.js';
 import { translateMysqlError } from './mysql-errors.js';
+import { mysqlReplication } from './mysql-replication.js';
 import { MysqlSession } from './mysql-session.js';
 import { mysqlTwoPhase } from './mysql-two-phase.js';
+
+/** Whether mysql2 has a number for this collation name (it throws on the others). */
+function knownCollation(name: string): boolean {
+  const charsets = (loadDriver<typeof Mysql2>('mysql2', 'mysql') as unknown as { Charsets: Record<string, number> }).Charsets;
+  return Object.hasOwn(charsets, name);
+}
 
 const parts: KyselyParts = {
   createAdapter: () => new MysqlAdapter(),
@@ -33,6 +41,7 @@ export const mysqlDialect: Dialect = {
 
   async openSession(server, options) {
     const mysql = loadDriver<typeof Mysql2>('mysql2', options.connection);
+    checkCharsetNames(server, options.connection);
     const connection = mysql.createConnection({
       host: server.socket ? undefined : server.host,
       port: server.port,
@@ -40,8 +49,8 @@ export const mysqlDialect: Dialect = {
       user: server.username,
       password: server.password,
       database: server.database || undefined,
-      // The handshake charset is what mysql2 encodes and decodes text with.
-      charset: (server.collation ?? server.charset ?? 'utf8mb4').toUpperCase(),
+      // What mysql2 encodes and decodes text with: always UTF-8 (see mysql-charset.ts).
+      charset: wireCharset(server, knownCollation),
       supportBigNumbers: true,
       connectTimeout: 10_000,
     });
@@ -59,10 +68,13 @@ export const mysqlDialect: Dialect = {
     return session;
   },
 
-  sessionSetup(_server, { readOnly }) {
-    return readOnly ? ['SET SESSION TRANSACTION READ ONLY'] : [];
+  sessionSetup(server, { readOnly }) {
+    const setup = charsetSetup(server, wireCharset(server, knownCollation));
+    if (readOnly) setup.push('SET SESSION TRANSACTION READ ONLY');
+    return setup;
   },
 
   translateError: translateMysqlError,
   quoteIdentifier: quoteBacktick,
+  replication: mysqlReplication,
 };

@@ -17,6 +17,19 @@ const NETWORK_ERRNO: Record<string, number> = {
   EPIPE: 2013,
 };
 
+/** Server errors that end the session: ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED. */
+const SESSION_ENDING_ERRNO = new Set([1053, 1927]);
+
+/** CR_SERVER_GONE_ERROR: mysql2's own "closed state" errors carry no number. */
+const SERVER_GONE = 2006;
+
+/** The session cannot be used again after this error. */
+export function endsMysqlSession(error: unknown): boolean {
+  if (errorField(error, 'fatal') === true) return true;
+  const errno = errorField(error, 'errno');
+  return typeof errno === 'number' && SESSION_ENDING_ERRNO.has(errno);
+}
+
 /** mysql2 errors: `code` (ER_...), `errno`, `sqlState`, `sqlMessage`; `fatal` when the session is gone. */
 export function translateMysqlError(error: unknown, context: ErrorContext): DatabaseError {
   const code = errorCode(error);
@@ -26,9 +39,10 @@ export function translateMysqlError(error: unknown, context: ErrorContext): Data
   const errno = (errorField(error, 'errno') as number | undefined) ?? networkErrno;
   const fatal = errorField(error, 'fatal') === true;
 
-  if (context.connecting || networkErrno !== undefined || (fatal && sqlState === undefined)) {
+  const killed = typeof errno === 'number' && SESSION_ENDING_ERRNO.has(errno);
+  if (context.connecting || networkErrno !== undefined || killed || (fatal && sqlState === undefined)) {
     const state = sqlState ?? 'HY000';
-    const number = networkErrno ?? errno;
+    const number = networkErrno ?? errno ?? SERVER_GONE;
     const where = context.host === undefined ? '' : ` at ${context.host}:${context.port}`;
     return new ConnectionError(
       `SQLSTATE[${state}] [${number}] ${serverMessage} (connection [${context.connection}]${where})`,

@@ -1,5 +1,6 @@
 import type { Connection as MysqlConnection, ResultSetHeader } from 'mysql2';
 import type { DriverSession, Row, WriteResult } from '../dialect.js';
+import { endsMysqlSession } from './mysql-errors.js';
 
 /**
  * One mysql2 connection. Statements with bindings use the binary protocol
@@ -52,7 +53,7 @@ export class MysqlSession implements DriverSession {
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, result: unknown) => {
         if (error) {
-          if ((error as { fatal?: boolean }).fatal) this.#broken = true;
+          if (endsMysqlSession(error)) this.#broken = true;
           reject(error);
         } else resolve(result);
       };

@@ -5,6 +5,7 @@ import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
 import { quoteDoubled } from '../quote-identifier.js';
 import { translatePostgresError } from './postgres-errors.js';
+import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
 
@@ -73,4 +74,5 @@ export const postgresDialect: Dialect = {
   sessionSetup: () => [],
   translateError: translatePostgresError,
   quoteIdentifier: quoteDoubled,
+  replication: postgresReplication,
 };

@@ -25,15 +25,16 @@ function isConnectionState(state: string): boolean {
   return state.startsWith('08') || state.startsWith('28') || state === '3D000' || state.startsWith('57P');
 }
 
+/** The session could not be opened or is gone for good (socket closed, terminated by the server). */
+export function isSessionFailure(code: string | undefined): boolean {
+  return code !== undefined && (CONNECTION_CODES.has(code) || (/^[0-9A-Z]{5}$/.test(code) && isConnectionState(code)));
+}
+
 export function translatePostgresError(error: unknown, context: ErrorContext): DatabaseError {
   const code = errorCode(error);
   const message = errorMessage(error);
   const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-  if (
-    context.connecting ||
-    (code !== undefined && CONNECTION_CODES.has(code)) ||
-    (sqlState !== undefined && isConnectionState(sqlState))
-  ) {
+  if (context.connecting || isSessionFailure(code)) {
     const state = sqlState ?? '08006';
     const where = context.host === undefined ? '' : ` at ${context.host}:${context.port}`;
     return new ConnectionError(`SQLSTATE[${state}] ${message} (connection [${context.connection}]${where})`, {

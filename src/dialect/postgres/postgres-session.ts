@@ -1,8 +1,10 @@
 import type { Sql } from 'postgres';
+import type { DriverSession, Row, WriteResult } from '../dialect.js';
+import { errorCode } from '../error-fields.js';
+import { isSessionFailure } from './postgres-errors.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: custom type parsers are not part of the session's contract
 type AnySql = Sql<any>;
-import type { DriverSession, Row, WriteResult } from '../dialect.js';
 
 type Result = Row[] & { count: number; command: string };
 
@@ -30,7 +32,7 @@ export class PostgresSession implements DriverSession {
   }
 
   async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    const result = (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+    const result = await this.#send(sql, params);
     // A plain array, not postgres.js's Result subclass.
     const rows = new Array<Row>(result.length);
     for (let i = 0; i < result.length; i++) rows[i] = result[i];
@@ -38,7 +40,7 @@ export class PostgresSession implements DriverSession {
   }
 
   async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
-    const result = (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+    const result = await this.#send(sql, params);
     const first = result[0];
     return {
       affectedRows: result.count ?? 0,
@@ -51,4 +53,21 @@ export class PostgresSession implements DriverSession {
     this.#broken = true;
     await this.#sql.end({ timeout: 1 });
   }
+
+  async #send(sql: string, params: readonly unknown[]): Promise<Result> {
+    // postgres.js would silently reconnect a dead session, outside the transaction it belonged to.
+    if (this.#broken) throw lostSession();
+    try {
+      return (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+    } catch (error) {
+      // A reset socket fails its queries before postgres.js closes it; a statement sent in
+      // between would never settle (postgres.js drops queued queries on an errored socket).
+      if (isSessionFailure(errorCode(error))) this.markBroken();
+      throw error;
+    }
+  }
+}
+
+function lostSession(): Error {
+  return Object.assign(new Error('the server session was closed'), { code: 'CONNECTION_CLOSED' });
 }

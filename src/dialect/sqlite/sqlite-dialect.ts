@@ -25,6 +25,7 @@ export const sqliteDialect: Dialect = {
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   beginStatement: 'BEGIN IMMEDIATE',
+  readOnlyBeginStatement: 'BEGIN',
   unlimited: -1,
   sharedLockClause: null,
   twoPhase: null,

@@ -8,12 +8,16 @@ const MAX_CACHED_STATEMENTS = 500;
  * prepared once and kept for reuse; past the bound the oldest is dropped.
  */
 export class SqliteSession implements DriverSession {
-  readonly broken = false;
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
+  }
+
+  /** Only once closed (by close(), under a transaction that was still open): a file does not die on its own. */
+  get broken(): boolean {
+    return !this.#db.open;
   }
 
   all(sql: string, params: readonly unknown[]): Promise<Row[]> {

@@ -1,0 +1,105 @@
+/** What a contender is, and the inputs every contender's operations share. */
+import { ORDER_STATUSES, random } from './data.js';
+import type { EngineTarget } from './engines.js';
+import type { WorkloadId } from './options.js';
+
+/** One operation of a workload; `i` picks its inputs. May return a promise. */
+export type Op = (i: number) => unknown;
+
+export interface Contender {
+  /** `raw`, `kysely`, `sodb-select`, `sodb-builder`, `sodb-model`, `raw-2pc`, `sodb-2pc`. */
+  id: string;
+  ops: Partial<Record<WorkloadId, Op>>;
+  /** The user an eager-loaded (W5) order carries. */
+  userOf?(order: unknown): unknown;
+  close(): Promise<void>;
+}
+
+export interface ContenderContext {
+  target: EngineTarget;
+  inputs: Inputs;
+  /** Pool size of every contender on a server engine. */
+  poolSize: number;
+  /** Prints a line about the engine (a contender or workload it cannot run, and why). */
+  note(line: string): void;
+}
+
+/** Builds the contenders of one module for one engine (empty: none applies). */
+export type ContenderFactory = (context: ContenderContext) => Promise<Contender[]>;
+
+/** Row values for W4/W6 inserts (a type literal, so it is a `Record<string, unknown>`). */
+export type NewOrder = {
+  user_id: number;
+  order_number: string;
+  total: number;
+  status: string;
+};
+
+/** Shared inputs: the same `i` gives every contender the same key, status and row. */
+export class Inputs {
+  static readonly SIZE = 1 << 16;
+  static readonly MASK = Inputs.SIZE - 1;
+  /** User keys in a random order, 1..users. */
+  readonly ids: Int32Array;
+  readonly statuses: readonly string[] = ORDER_STATUSES;
+  readonly users: number;
+
+  constructor(users: number) {
+    this.users = users;
+    this.ids = new Int32Array(Inputs.SIZE);
+    const next = random(42);
+    for (let k = 0; k < Inputs.SIZE; k++) this.ids[k] = 1 + Math.floor(next() * users);
+  }
+
+  id(i: number): number {
+    return this.ids[i & Inputs.MASK];
+  }
+
+  status(i: number): string {
+    return this.statuses[i & 3];
+  }
+
+  newOrder(i: number): NewOrder {
+    return { user_id: this.ids[i & Inputs.MASK], order_number: `N-${i}`, total: 100 + (i % 1000), status: 'pending' };
+  }
+
+  /** A score for W6/2PC updates. */
+  score(i: number): number {
+    return i % 1000;
+  }
+}
+
+/** The hand-written W5 match: users by key, set on each order as `user`. */
+export function attachUsers<O extends { user_id: unknown }, U extends { id: unknown }>(orders: O[], users: U[]): (O & { user: U | undefined })[] {
+  const byId = new Map<unknown, U>();
+  for (const user of users) byId.set(user.id, user);
+  const out = orders as (O & { user: U | undefined })[];
+  for (const order of out) order.user = byId.get(order.user_id);
+  return out;
+}
+
+/** Distinct user keys of the orders, in first-seen order. */
+export function userKeys(orders: readonly { user_id: unknown }[]): unknown[] {
+  return [...new Set(orders.map((o) => o.user_id))];
+}
+
+/** The statements with `$n` placeholders, for postgres.js. */
+export function toDollars(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** `?, ?, ?` for n values. */
+export function marks(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
+
+/** The statements of the workloads, in `?` syntax; raw contenders translate them for their driver. */
+export const SQL = {
+  findUser: 'SELECT * FROM users WHERE id = ?',
+  ordersByStatus: 'SELECT * FROM orders WHERE status = ? LIMIT 100',
+  insertOrder: 'INSERT INTO new_orders (user_id, order_number, total, status) VALUES (?, ?, ?, ?)',
+  updateScore: 'UPDATE users SET score = ? WHERE id = ?',
+  firstOrders: 'SELECT * FROM orders LIMIT 100',
+  usersIn: (n: number) => `SELECT * FROM users WHERE id IN (${marks(n)})`,
+} as const;

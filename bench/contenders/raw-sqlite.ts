@@ -1,0 +1,59 @@
+/** better-sqlite3 as its users write it: statements prepared once and reused, synchronous calls. */
+import Database from 'better-sqlite3';
+import { attachUsers, type Contender, type ContenderFactory, SQL, userKeys } from '../contender.js';
+
+type Row = Record<string, unknown> & { id: number; user_id: number };
+
+export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
+  const main = new Database(target.main);
+  const other = new Database(target.other);
+  // The same pragmas our SQLite sessions set.
+  for (const db of [main, other]) {
+    db.pragma('foreign_keys = ON');
+    db.pragma('journal_mode = WAL');
+  }
+  const findUser = main.prepare(SQL.findUser);
+  const byStatus = main.prepare(SQL.ordersByStatus);
+  const insertOrder = main.prepare(SQL.insertOrder);
+  const updateScore = main.prepare(SQL.updateScore);
+  const firstOrders = main.prepare(SQL.firstOrders);
+  const usersIn = new Map<number, Database.Statement>();
+  const twoStatements = main.transaction((i: number) => {
+    const o = inputs.newOrder(i);
+    insertOrder.run(o.user_id, o.order_number, o.total, o.status);
+    updateScore.run(inputs.score(i), inputs.id(i));
+  });
+
+  const find = (i: number) => findUser.get(inputs.id(i));
+  const raw: Contender = {
+    id: 'raw',
+    ops: {
+      W1: find,
+      W2: find,
+      W3: (i) => byStatus.all(inputs.status(i)),
+      W4: (i) => {
+        const o = inputs.newOrder(i);
+        return insertOrder.run(o.user_id, o.order_number, o.total, o.status).lastInsertRowid;
+      },
+      W5: () => {
+        const orders = firstOrders.all() as Row[];
+        const keys = userKeys(orders);
+        let statement = usersIn.get(keys.length);
+        if (statement === undefined) {
+          statement = other.prepare(SQL.usersIn(keys.length));
+          usersIn.set(keys.length, statement);
+        }
+        return attachUsers(orders, statement.all(...keys) as Row[]);
+      },
+      // BEGIN IMMEDIATE, as our SQLite transactions begin.
+      W6: (i) => twoStatements.immediate(i),
+      W7: find,
+    },
+    userOf: (order) => (order as { user: unknown }).user,
+    close: async () => {
+      main.close();
+      other.close();
+    },
+  };
+  return [raw];
+};

@@ -1,0 +1,72 @@
+import { Command } from 'commander';
+import type { NormalizedConnectionConfig } from '../../config/types.js';
+import { action, contextOf, type ExitCode } from '../cli-context.js';
+import { probeServer, type ServerStatus } from '../server-probe.js';
+
+export interface ConnectionStatus {
+  name: string;
+  driver: string;
+  default: boolean;
+  readOnly: boolean;
+  servers: ServerStatus[];
+}
+
+function probeConnection(config: NormalizedConnectionConfig): Promise<ServerStatus[]> {
+  if (config.read.length === 0) return Promise.all([probeServer(config, config.write, null)]);
+  return Promise.all([
+    probeServer(config, config.write, 'write'),
+    ...config.read.map((server) => probeServer(config, server, 'read')),
+  ]);
+}
+
+/** `so-db status [--json]`: every configured connection, each of its servers probed. */
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('check every configured connection: driver, server, read-only, reachable or the error, version, latency (exit 1 if one is down)')
+    .option('--json', 'print JSON for scripts')
+    .action(
+      action(async (options: { json?: boolean }, command: Command): Promise<ExitCode> => {
+        const context = contextOf(command);
+        const config = await context.config();
+        const connections: ConnectionStatus[] = await Promise.all(
+          Object.values(config.connections).map(async (connection) => ({
+            name: connection.name,
+            driver: connection.driver,
+            default: connection.name === config.default,
+            readOnly: connection.readOnly,
+            servers: await probeConnection(connection),
+          })),
+        );
+        const ok = connections.every((c) => c.servers.every((s) => s.reachable));
+        const { out } = context;
+        if (options.json) {
+          out.json({ ok, connections });
+          return ok ? 0 : 1;
+        }
+        const c = out.color;
+        const rows: string[][] = [];
+        const errors: string[] = [];
+        for (const connection of connections) {
+          connection.servers.forEach((server, index) => {
+            const first = index === 0;
+            rows.push([
+              first ? `${connection.name}${connection.default ? c.dim(' (default)') : ''}` : '',
+              first ? connection.driver : '',
+              server.target,
+              server.role ?? c.dim('-'),
+              first ? (connection.readOnly ? c.yellow('yes') : 'no') : '',
+              server.reachable ? c.green('up') : c.red('DOWN'),
+              server.version ?? '',
+              server.latencyMs === undefined ? '' : `${server.latencyMs.toFixed(2)} ms`,
+            ]);
+            if (!server.reachable) {
+              errors.push(`${c.red('✗')} ${connection.name}${server.role ? ` (${server.role})` : ''}: ${server.error}`);
+            }
+          });
+        }
+        out.line(out.table(['Connection', 'Driver', 'Server', 'Role', 'Read-only', 'Status', 'Version', 'Latency'], rows));
+        for (const error of errors) out.line(error);
+        return ok ? 0 : 1;
+      }),
+    );
+}

@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { displayPath } from '../../migrations/migration-loader.js';
+import { registry } from '../../registry/connection-registry.js';
+import { introspectConnection } from '../../schema/introspect-connection.js';
+import { type ConnectionSchema, typeScriptTypes } from '../../schema/typescript-types.js';
+import { action, contextOf, type ExitCode } from '../cli-context.js';
+
+/** `so-db types [--connection C] [--out FILE]`: TypeScript interfaces of the live tables of each connection. */
+export function typesCommand(): Command {
+  return new Command('types')
+    .description('read the live schema of every connection (or of one) and write TypeScript interfaces for its tables')
+    .option('-c, --connection <name>', 'only this connection')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(
+      action(async (options: { connection?: string; out?: string }, command: Command): Promise<ExitCode> => {
+        const { out, config } = contextOf(command);
+        const loaded = await config();
+        const names = options.connection === undefined ? Object.keys(loaded.connections) : [registry.get(options.connection).name];
+        const results = await Promise.allSettled(names.map((name) => introspectConnection(registry.get(name))));
+        const failures = results.flatMap((result, i) =>
+          result.status === 'rejected' ? [`connection [${names[i]}]: ${(result.reason as Error)?.message ?? result.reason}`] : [],
+        );
+        if (failures.length > 0) {
+          // Never a partial file: it would silently drop a connection's types.
+          for (const failure of failures) out.error(`types: ${failure}`);
+          out.error('types: nothing written; fix the connection or pass --connection for the others.');
+          return 1;
+        }
+        const schemas = results.map((result) => (result as PromiseFulfilledResult<ConnectionSchema>).value);
+        const source = typeScriptTypes(schemas);
+        if (options.out === undefined) {
+          process.stdout.write(source);
+          return 0;
+        }
+        const file = resolve(options.out);
+        writeFileSync(file, source);
+        const tables = schemas.reduce((n, s) => n + s.tables.length, 0);
+        out.line(`Wrote ${tables} table${tables === 1 ? '' : 's'} of ${schemas.length} connection${schemas.length === 1 ? '' : 's'} to ${displayPath(file)}.`);
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import type { DriverName, NormalizedConnectionConfig, ServerConfig } from '../config/types.js';
+import type { DriverSession } from '../dialect/dialect.js';
+import { dialectFor } from '../dialect/dialects.js';
+import { DatabaseError } from '../errors/database-error.js';
+import { displayPath } from '../migrations/migration-loader.js';
+
+/** What `so-db status` reports for one server. Never the password. */
+export interface ServerStatus {
+  /** `write` or `read` on a connection with read/write splitting; null on a single server. */
+  role: 'write' | 'read' | null;
+  host: string | null;
+  port: number | null;
+  database: string;
+  /** `host:port/database`, or the SQLite file. */
+  target: string;
+  reachable: boolean;
+  error?: string;
+  version?: string;
+  /** Round trip of `SELECT 1` on an open session, in milliseconds. */
+  latencyMs?: number;
+}
+
+const VERSION_SQL: Readonly<Record<DriverName, string>> = {
+  mysql: 'SELECT VERSION() AS version',
+  pgsql: `SELECT current_setting('server_version') AS version`,
+  sqlite: 'SELECT sqlite_version() AS version',
+};
+
+function describeServer(driver: DriverName, server: ServerConfig): Pick<ServerStatus, 'host' | 'port' | 'database' | 'target'> {
+  if (driver === 'sqlite') {
+    const file = server.database === ':memory:' ? ':memory:' : displayPath(server.database);
+    return { host: null, port: null, database: file, target: file };
+  }
+  const where = server.socket ? `unix:${server.socket}` : `${server.host}:${server.port}`;
+  return { host: server.host, port: server.port, database: server.database, target: `${where}/${server.database}` };
+}
+
+/**
+ * Opens one session on one server of a connection (read-only, never through the pool, so
+ * each replica is checked on its own), reads the version, times a round trip, closes it.
+ */
+export async function probeServer(
+  config: NormalizedConnectionConfig,
+  server: ServerConfig,
+  role: ServerStatus['role'],
+): Promise<ServerStatus> {
+  const described = { role, ...describeServer(config.driver, server) };
+  const dialect = dialectFor(config.driver);
+  // Opening a missing SQLite file would create it.
+  if (config.driver === 'sqlite' && server.database !== ':memory:' && !existsSync(server.database)) {
+    return { ...described, reachable: false, error: `database file not found: ${described.target}` };
+  }
+  let session: DriverSession | undefined;
+  try {
+    session = await dialect.openSession(server, { connection: config.name, readOnly: true, onBroken: () => {} });
+    const rows = await session.all(VERSION_SQL[config.driver], []);
+    const start = performance.now();
+    await session.all('SELECT 1', []);
+    const latencyMs = Math.round((performance.now() - start) * 100) / 100;
+    return { ...described, reachable: true, version: String(rows[0]?.version ?? ''), latencyMs };
+  } catch (error) {
+    const translated =
+      error instanceof DatabaseError
+        ? error
+        : dialect.translateError(error, { connection: config.name, host: server.host, port: server.port, connecting: true });
+    return { ...described, reachable: false, error: translated.message };
+  } finally {
+    await session?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,319 @@
+import type { Row } from '../dialect/dialect.js';
+import { DatabaseError } from '../errors/database-error.js';
+import { ModelNotFoundError } from '../errors/model-errors.js';
+import type { QueryBuilder } from '../query/query-builder.js';
+import type { Conjunction } from '../query/where-clause.js';
+import { addToTree, type EagerTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
+import {
+  type CountRequest,
+  countRequests,
+  FILTER_PLACEHOLDER,
+  loadCounts,
+  type RelationFilter,
+  resolveRelationFilters,
+} from '../relations/relation-filters.js';
+import { databaseForm } from './attributes.js';
+import { castsOf, fromDatabase } from './casts.js';
+import { hydrate } from './hydration.js';
+import type { Model } from './model.js';
+import { ModelBuilder } from './model-builder.js';
+import { type ModelClass, primaryKeyOf, tableOf, writeConnectionOf } from './model-class.js';
+import { readConnectionFor } from './read-routing.js';
+import { timestampNow } from './timestamps.js';
+import { writableConnection } from './write-guard.js';
+
+/** A group of conditions: `where(q => q.where('a', 1).orWhere('b', 2))`. */
+export type WhereCallback = (query: QueryBuilder) => QueryBuilder;
+
+/** `where('status', 'paid')`, `where('total', '>', 100)`, `where({ status: 'paid' })`, `where(q => ...)`. */
+export type WhereArgs =
+  | [column: string, value: unknown]
+  | [column: string, operator: string, value: unknown]
+  | [conditions: Record<string, unknown> | WhereCallback];
+
+/** Narrows a query of a related model; returns the query (queries are immutable). */
+// biome-ignore lint/suspicious/noExplicitAny: the related model is named by a string, so its type is not known here
+export type RelationCallback = (query: ModelQuery<any>) => ModelQuery<any>;
+
+/** `'user'`, `'user.profile'`, or `{ orders: q => q.where('status', 'paid') }`. */
+export type EagerLoad = string | Record<string, RelationCallback>;
+
+/** @internal What a model query holds. */
+export interface ModelQueryParts<M extends Model> {
+  builder: ModelBuilder;
+  eager: EagerTree;
+  filters: readonly RelationFilter[];
+  counts: readonly CountRequest[];
+  model: ModelClass<M>;
+}
+
+/**
+ * A query of a model: the query builder's methods, results as model
+ * instances, relations (`with`, `whereHas`, `withCount`) across connections.
+ * Immutable; nothing runs before a terminal call or `await`. Reads go to
+ * the model's read connection (see `readConnectionFor`), writes to its connection.
+ *
+ * @example
+ * const orders = await Order.where('status', 'pending').with('user').orderBy('id').limit(20).get();
+ */
+export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
+  readonly #parts: ModelQueryParts<M>;
+
+  /** @internal Use `Model.query()` (or any static query method of the model). */
+  constructor(model: ModelClass<M>, parts?: ModelQueryParts<M>) {
+    this.#parts = parts ?? {
+      model,
+      builder: ModelBuilder.start(writeConnectionOf(model), tableOf(model)),
+      eager: EMPTY_TREE,
+      filters: [],
+      counts: [],
+    };
+  }
+
+  /** The columns to return; none means all. Keep the key columns that relations match on. */
+  select(...columns: string[]): ModelQuery<M> {
+    return this.#build((b) => b.select(...columns));
+  }
+
+  distinct(): ModelQuery<M> {
+    return this.#build((b) => b.distinct());
+  }
+
+  where(...args: WhereArgs): ModelQuery<M> {
+    return this.#build((b) => (b.where as (...a: unknown[]) => ModelBuilder).apply(b, args));
+  }
+
+  orWhere(...args: WhereArgs): ModelQuery<M> {
+    return this.#build((b) => (b.orWhere as (...a: unknown[]) => ModelBuilder).apply(b, args));
+  }
+
+  whereIn(column: string, values: readonly unknown[]): ModelQuery<M> {
+    return this.#build((b) => b.whereIn(column, values));
+  }
+
+  whereNotIn(column: string, values: readonly unknown[]): ModelQuery<M> {
+    return this.#build((b) => b.whereNotIn(column, values));
+  }
+
+  orWhereIn(column: string, values: readonly unknown[]): ModelQuery<M> {
+    return this.#build((b) => b.orWhereIn(column, values));
+  }
+
+  whereNull(column: string): ModelQuery<M> {
+    return this.#build((b) => b.whereNull(column));
+  }
+
+  whereNotNull(column: string): ModelQuery<M> {
+    return this.#build((b) => b.whereNotNull(column));
+  }
+
+  orWhereNull(column: string): ModelQuery<M> {
+    return this.#build((b) => b.orWhereNull(column));
+  }
+
+  orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): ModelQuery<M> {
+    return this.#build((b) => b.orderBy(column, direction));
+  }
+
+  orderByDesc(column: string): ModelQuery<M> {
+    return this.#build((b) => b.orderByDesc(column));
+  }
+
+  limit(count: number): ModelQuery<M> {
+    return this.#build((b) => b.limit(count));
+  }
+
+  offset(count: number): ModelQuery<M> {
+    return this.#build((b) => b.offset(count));
+  }
+
+  lockForUpdate(): ModelQuery<M> {
+    return this.#build((b) => b.lockForUpdate());
+  }
+
+  sharedLock(): ModelQuery<M> {
+    return this.#build((b) => b.sharedLock());
+  }
+
+  /** Reads from the model's write connection (and its writer), not `readConnection` or a replica. */
+  useWriter(): ModelQuery<M> {
+    return this.#build((b) => b.useWriter());
+  }
+
+  /**
+   * Loads relations of the results: one `WHERE key IN (...)` query per
+   * relation per level (per 1000 keys), on each related model's connection.
+   * @example await Order.with('user', 'items.product', { user: q => q.where('active', true) }).get()
+   */
+  with(...relations: EagerLoad[]): ModelQuery<M> {
+    return this.#copy({ eager: addToTree(this.#parts.eager, relations) });
+  }
+
+  /**
+   * Keeps the models that have a related model (matching `callback`), across
+   * connections: the related connection is asked for its matching keys first,
+   * then this query filters with `WHERE key IN (keys)`. `'user.profile'` nests.
+   * @example await Order.whereHas('user', q => q.where('ustatusid', 1)).get()
+   */
+  whereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
+    return this.#relationFilter(relation, callback, 'and', false);
+  }
+
+  orWhereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
+    return this.#relationFilter(relation, callback, 'or', false);
+  }
+
+  /** Keeps the models that have no related model (matching `callback`). */
+  whereDoesntHave(relation: string, callback?: RelationCallback): ModelQuery<M> {
+    return this.#relationFilter(relation, callback, 'and', true);
+  }
+
+  /**
+   * Sets `<relation>_count` on each result (`'orders as paid'` names it
+   * `paid`): one grouped count per 1000 keys on the related connection.
+   * @example const users = await User.withCount('orders').get(); users[0].orders_count
+   */
+  withCount(...relations: EagerLoad[]): ModelQuery<M> {
+    return this.#copy({ counts: [...this.#parts.counts, ...countRequests(relations)] });
+  }
+
+  async get(): Promise<M[]> {
+    const rows = await this.#read((b) => b.get());
+    const { model, eager, counts } = this.#parts;
+    const models = hydrate(model, rows, castsOf(model));
+    if (models.length > 0) {
+      if (eager.size > 0) await eagerLoad(models, eager);
+      if (counts.length > 0) await loadCounts(models, counts);
+    }
+    return models;
+  }
+
+  async first(): Promise<M | null> {
+    const [model] = await this.limit(1).get();
+    return model ?? null;
+  }
+
+  /** The model with this primary key, or null. */
+  find(id: unknown): Promise<M | null> {
+    return this.where(primaryKeyOf(this.#parts.model), id).first();
+  }
+
+  /** @throws ModelNotFoundError naming the model and the key. */
+  async findOrFail(id: unknown): Promise<M> {
+    const found = await this.find(id);
+    if (found === null) throw new ModelNotFoundError(this.#parts.model.name, id, this.#parts.builder.boundConnection.name);
+    return found;
+  }
+
+  async count(column = '*'): Promise<number> {
+    return this.#read((b) => b.count(column));
+  }
+
+  async exists(): Promise<boolean> {
+    return this.#read((b) => b.exists());
+  }
+
+  /** One column of every row (cast when the model casts that column). */
+  async pluck<V = unknown>(column: string): Promise<V[]> {
+    const values = await this.#read((b) => b.pluck<V>(column));
+    const cast = castsOf(this.#parts.model).get(column);
+    return cast === undefined ? values : values.map((value) => fromDatabase(cast, value) as V);
+  }
+
+  async sum(column: string): Promise<number> {
+    return this.#read((b) => b.sum(column));
+  }
+
+  async avg(column: string): Promise<number | null> {
+    return this.#read((b) => b.avg(column));
+  }
+
+  async min<V = unknown>(column: string): Promise<V | null> {
+    return this.#read((b) => b.min<V>(column));
+  }
+
+  async max<V = unknown>(column: string): Promise<V | null> {
+    return this.#read((b) => b.max<V>(column));
+  }
+
+  /**
+   * UPDATE of every matching row (casts applied, `updated_at` set with timestamps);
+   * refused with ReadOnlyError on a read-only model or connection. Affected rows.
+   */
+  async update(values: Record<string, unknown>): Promise<number> {
+    const { model } = this.#parts;
+    writableConnection(model, 'update');
+    let row: Row = databaseForm(values, castsOf(model));
+    if (model.timestamps === true && !('updated_at' in row)) row = { ...row, updated_at: timestampNow() };
+    return this.#run(this.#parts.builder, (b) => b.update(row));
+  }
+
+  /** DELETE of every matching row; refused with ReadOnlyError on a read-only model or connection. Affected rows. */
+  async delete(): Promise<number> {
+    writableConnection(this.#parts.model, 'delete');
+    return this.#run(this.#parts.builder, (b) => b.delete());
+  }
+
+  /** The SQL and bindings a `get()` would send (relation filters must run first, so none may be pending). */
+  toSQL(): { sql: string; bindings: readonly unknown[] } {
+    if (this.#parts.filters.length > 0) {
+      throw new DatabaseError('toSQL() cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs.');
+    }
+    return this.#routed().toSQL();
+  }
+
+  /** @internal `SELECT column, COUNT(*) ... GROUP BY column` rows (`group_key`, `aggregate`), for `withCount`. */
+  async countGroupedBy(column: string): Promise<Row[]> {
+    return this.#read((b) => b.countGroupedBy(column));
+  }
+
+  /** Awaiting a model query runs `get()`. */
+  then<R1 = M[], R2 = never>(
+    onfulfilled?: ((models: M[]) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.get().then(onfulfilled, onrejected);
+  }
+
+  /** The builder on the connection this query reads from. */
+  #routed(): ModelBuilder {
+    const { builder, model } = this.#parts;
+    const state = builder.queryState;
+    const connection = readConnectionFor(model, state.useWriter || state.lock !== undefined);
+    return connection === builder.boundConnection ? builder : builder.onConnection(connection);
+  }
+
+  #read<T>(terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
+    return this.#run(this.#routed(), terminal);
+  }
+
+  /**
+   * Runs `terminal` once the relation filters have their keys. (Builders are
+   * thenable, so they are never passed through a promise: that would run them.)
+   */
+  async #run<T>(builder: ModelBuilder, terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
+    const { filters, model } = this.#parts;
+    if (filters.length === 0) return terminal(builder);
+    return terminal(builder.withWheres(await resolveRelationFilters(builder, model, filters)));
+  }
+
+  #relationFilter(path: string, callback: RelationCallback | undefined, boolean: Conjunction, negate: boolean): ModelQuery<M> {
+    const [relation, ...rest] = path.split('.');
+    // 'user.profile': the user must have a profile (matching the callback).
+    const own: RelationCallback | undefined = rest.length === 0 ? callback : (q) => q.whereHas(rest.join('.'), callback);
+    const { builder, filters } = this.#parts;
+    const wheres = builder.queryState.wheres;
+    return this.#copy({
+      builder: builder.withWheres([...wheres, FILTER_PLACEHOLDER(boolean)]),
+      filters: [...filters, { relation, callback: own, boolean, negate, index: wheres.length }],
+    });
+  }
+
+  #build(change: (builder: ModelBuilder) => ModelBuilder): ModelQuery<M> {
+    return this.#copy({ builder: change(this.#parts.builder) });
+  }
+
+  #copy(patch: Partial<ModelQueryParts<M>>): ModelQuery<M> {
+    return new ModelQuery(this.#parts.model, { ...this.#parts, ...patch });
+  }
+}

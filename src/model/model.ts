@@ -1,0 +1,268 @@
+import { BelongsTo } from '../relations/belongs-to.js';
+import { addToTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
+import { HasMany } from '../relations/has-many.js';
+import { HasOne } from '../relations/has-one.js';
+import { loadedRelations } from '../relations/loaded-relations.js';
+import { attributesOf, dirtyAttributes } from './attributes.js';
+import { castAttributes, castsOf } from './casts.js';
+import { assertMassAssignable } from './mass-assignment.js';
+import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
+import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
+import { registerModel } from './model-registry.js';
+import { initState, stateOf } from './model-state.js';
+import { deleteModel, refreshModel, saveModel } from './persistence.js';
+import { writableConnection } from './write-guard.js';
+
+/**
+ * A table row as an object, on the connection its class names. Subclasses
+ * declare their table, connection and attributes; attributes are plain
+ * properties of the instance: declare them with `declare`, not as class
+ * fields (a field would be set on every instance, also on rows read without
+ * that column, and then saved as a change).
+ *
+ * @example
+ * export class Order extends Model {
+ *   static table = 'orders';
+ *   static connection = 'db';
+ *   static fillable = ['user_id', 'order_number', 'total', 'status'];
+ *   static casts = { total: 'number' } as const;
+ *   declare id: number; declare user_id: number; declare total: number; declare status: string;
+ *   user() { return this.belongsTo(User, 'user_id', 'uid'); }
+ * }
+ * const order = await Order.find(1);          // Order | null
+ * const user = await order?.user();           // User | null, read on User's connection
+ */
+export class Model {
+  // The statics a model declares (table, connection, primaryKey, fillable, ...) are described by
+  // ModelOptions; Model declares none, so subclasses need no `override` and defaults fill the gaps.
+
+  constructor() {
+    initState(this);
+    registerModel(new.target as ModelClass);
+  }
+
+  /**
+   * Registers the class for the cache by name (done on first use anyway); call it
+   * at start-up for models that a process may read from a shared cache before using them.
+   */
+  static boot(this: ModelClass): void {
+    registerModel(this);
+  }
+
+  /** An empty model query. */
+  static query<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
+    return new ModelQuery(this);
+  }
+
+  static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {
+    return this.query().find(id);
+  }
+
+  /** @throws ModelNotFoundError naming the model and the key. */
+  static findOrFail<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M> {
+    return this.query().findOrFail(id);
+  }
+
+  static all<M extends Model>(this: ModelClass<M>): Promise<M[]> {
+    return this.query().get();
+  }
+
+  static get<M extends Model>(this: ModelClass<M>): Promise<M[]> {
+    return this.query().get();
+  }
+
+  static first<M extends Model>(this: ModelClass<M>): Promise<M | null> {
+    return this.query().first();
+  }
+
+  static count<M extends Model>(this: ModelClass<M>, column?: string): Promise<number> {
+    return this.query().count(column);
+  }
+
+  static exists<M extends Model>(this: ModelClass<M>): Promise<boolean> {
+    return this.query().exists();
+  }
+
+  static pluck<M extends Model, V = unknown>(this: ModelClass<M>, column: string): Promise<V[]> {
+    return this.query().pluck<V>(column);
+  }
+
+  static select<M extends Model>(this: ModelClass<M>, ...columns: string[]): ModelQuery<M> {
+    return this.query().select(...columns);
+  }
+
+  static where<M extends Model>(this: ModelClass<M>, ...args: WhereArgs): ModelQuery<M> {
+    return this.query().where(...args);
+  }
+
+  static orWhere<M extends Model>(this: ModelClass<M>, ...args: WhereArgs): ModelQuery<M> {
+    return this.query().orWhere(...args);
+  }
+
+  static whereIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[]): ModelQuery<M> {
+    return this.query().whereIn(column, values);
+  }
+
+  static whereNotIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[]): ModelQuery<M> {
+    return this.query().whereNotIn(column, values);
+  }
+
+  static whereNull<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
+    return this.query().whereNull(column);
+  }
+
+  static whereNotNull<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
+    return this.query().whereNotNull(column);
+  }
+
+  static orderBy<M extends Model>(
+    this: ModelClass<M>,
+    column: string,
+    direction?: 'asc' | 'desc' | 'ASC' | 'DESC',
+  ): ModelQuery<M> {
+    return this.query().orderBy(column, direction);
+  }
+
+  static orderByDesc<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
+    return this.query().orderByDesc(column);
+  }
+
+  static limit<M extends Model>(this: ModelClass<M>, count: number): ModelQuery<M> {
+    return this.query().limit(count);
+  }
+
+  static offset<M extends Model>(this: ModelClass<M>, count: number): ModelQuery<M> {
+    return this.query().offset(count);
+  }
+
+  static useWriter<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
+    return this.query().useWriter();
+  }
+
+  /** Eager loading: `Order.with('user', 'items.product').get()`. */
+  static with<M extends Model>(this: ModelClass<M>, ...relations: EagerLoad[]): ModelQuery<M> {
+    return this.query().with(...relations);
+  }
+
+  /** `Order.whereHas('user', q => q.where('ustatusid', 1)).get()`, across connections. */
+  static whereHas<M extends Model>(this: ModelClass<M>, relation: string, callback?: RelationCallback): ModelQuery<M> {
+    return this.query().whereHas(relation, callback);
+  }
+
+  static whereDoesntHave<M extends Model>(this: ModelClass<M>, relation: string, callback?: RelationCallback): ModelQuery<M> {
+    return this.query().whereDoesntHave(relation, callback);
+  }
+
+  /** `User.withCount('orders').get()` sets `orders_count` on each user. */
+  static withCount<M extends Model>(this: ModelClass<M>, ...relations: EagerLoad[]): ModelQuery<M> {
+    return this.query().withCount(...relations);
+  }
+
+  /**
+   * Inserts a model (mass assignment rules apply; nothing is written when they refuse).
+   * @example const customer = await Customer.create({ legacy_id: 7, name: 'Ada' }); customer.id
+   */
+  static async create<M extends Model>(this: ModelClass<M>, attributes: Record<string, unknown>): Promise<M> {
+    writableConnection(this, 'create');
+    const model = new this();
+    model.fill(attributes);
+    await model.save();
+    return model;
+  }
+
+  /** True once the row is in the database (read from it, or saved). */
+  get $isPersisted(): boolean {
+    return stateOf(this).exists;
+  }
+
+  /** Changed attributes since the last read or save (in database form). */
+  get $dirty(): Record<string, unknown> {
+    return dirtyAttributes(this, castsOf(this.constructor as ModelClass));
+  }
+
+  /**
+   * Sets attributes, refusing keys the model does not accept (`MassAssignmentError`,
+   * nothing set). Cast attributes are converted (`'12.50'` -> `12.5` for a number).
+   */
+  fill(attributes: Record<string, unknown>): this {
+    assertMassAssignable(this.constructor as ModelClass, attributes);
+    return this.forceFill(attributes);
+  }
+
+  /** Sets attributes without the mass assignment rules. */
+  forceFill(attributes: Record<string, unknown>): this {
+    Object.assign(this, castAttributes(attributes, castsOf(this.constructor as ModelClass)));
+    return this;
+  }
+
+  /** INSERT when new, else UPDATE of the changed columns only; joins this flow's transaction. */
+  async save(): Promise<this> {
+    await saveModel(this);
+    return this;
+  }
+
+  async delete(): Promise<void> {
+    await deleteModel(this);
+  }
+
+  /** Reads the row again (from the writer), and reloads the loaded relations. */
+  async refresh(): Promise<this> {
+    const relations = [...(loadedRelations(this)?.keys() ?? [])];
+    await refreshModel(this);
+    stateOf(this).relations = undefined;
+    stateOf(this).signatures = undefined;
+    if (relations.length > 0) await this.load(...relations);
+    return this;
+  }
+
+  /** Loads relations onto this model (as `with()` does for a query's results). */
+  async load(...relations: EagerLoad[]): Promise<this> {
+    await eagerLoad([this], addToTree(EMPTY_TREE, relations));
+    return this;
+  }
+
+  /** Attributes and loaded relations as a plain object. */
+  toJSON(): Record<string, unknown> {
+    const json = attributesOf(this);
+    const relations = loadedRelations(this);
+    if (relations !== undefined) {
+      for (const [name, value] of relations) {
+        json[name] = Array.isArray(value) ? value.map(serialise) : serialise(value);
+      }
+    }
+    return json;
+  }
+
+  /**
+   * This model holds the key of a `related` model (default keys:
+   * `<related>_<its key>` and the related model's primary key).
+   */
+  protected belongsTo<R extends Model>(related: ModelReference<R>, foreignKey?: string, ownerKey?: string): BelongsTo<R> {
+    const target = resolveModel(related);
+    const key = primaryKeyOf(target);
+    return new BelongsTo(this, related, foreignKey ?? `${snakeCase(target.name)}_${key}`, ownerKey ?? key);
+  }
+
+  /** Many `related` models hold this model's key (default: `<this model>_<key>` and this model's key). */
+  protected hasMany<R extends Model>(related: ModelReference<R>, foreignKey?: string, localKey?: string): HasMany<R> {
+    const [fk, lk] = ownKeys(this, foreignKey, localKey);
+    return new HasMany(this, related, fk, lk);
+  }
+
+  /** One `related` model holds this model's key. */
+  protected hasOne<R extends Model>(related: ModelReference<R>, foreignKey?: string, localKey?: string): HasOne<R> {
+    const [fk, lk] = ownKeys(this, foreignKey, localKey);
+    return new HasOne(this, related, fk, lk);
+  }
+}
+
+/** Keys of a hasOne/hasMany: given, or `<model>_<primary key>` and the primary key. */
+function ownKeys(model: Model, foreignKey: string | undefined, localKey: string | undefined): [string, string] {
+  const own = model.constructor as ModelClass;
+  const key = primaryKeyOf(own);
+  return [foreignKey ?? `${snakeCase(own.name)}_${key}`, localKey ?? key];
+}
+
+function serialise(value: unknown): unknown {
+  return value instanceof Model ? value.toJSON() : value;
+}

@@ -1,0 +1,107 @@
+import type { Row } from '../dialect/dialect.js';
+import { DatabaseError } from '../errors/database-error.js';
+import { setClean } from '../model/attributes.js';
+import type { Model } from '../model/model.js';
+import type { ModelBuilder } from '../model/model-builder.js';
+import type { ModelClass } from '../model/model-class.js';
+import type { EagerLoad, RelationCallback } from '../model/model-query.js';
+import type { Conjunction, WhereClause } from '../query/where-clause.js';
+import { constrained } from './eager-loader.js';
+import { chunks, keyOf, MAX_FILTER_KEYS, uniqueKeys } from './key-chunks.js';
+import { relationOf } from './relation-of.js';
+
+/** A `whereHas`/`whereDoesntHave` waiting for its keys, at a place in the query's conditions. */
+export interface RelationFilter {
+  readonly relation: string;
+  readonly callback: RelationCallback | undefined;
+  readonly boolean: Conjunction;
+  readonly negate: boolean;
+  /** Index of its placeholder in the query's conditions. */
+  readonly index: number;
+}
+
+/** A `withCount` request: relation, attribute to set, optional constraint. */
+export interface CountRequest {
+  readonly relation: string;
+  readonly alias: string;
+  readonly callback: RelationCallback | undefined;
+}
+
+/** `'orders'`, `'orders as paid'`, `{ 'orders as paid': q => q.where(...) }` as count requests. */
+export function countRequests(specs: readonly EagerLoad[]): CountRequest[] {
+  const requests: CountRequest[] = [];
+  const add = (spec: string, callback: RelationCallback | undefined) => {
+    const named = /^(\S+)\s+as\s+(\S+)$/i.exec(spec.trim());
+    const relation = named ? named[1] : spec.trim();
+    requests.push({ relation, alias: named ? named[2] : `${relation}_count`, callback });
+  };
+  for (const spec of specs) {
+    if (typeof spec === 'string') add(spec, undefined);
+    else for (const [name, callback] of Object.entries(spec)) add(name, callback);
+  }
+  return requests;
+}
+
+/** Keeps a filter's place among the conditions until its keys are known. */
+export const FILTER_PLACEHOLDER = (boolean: Conjunction): WhereClause => ({ type: 'nested', boolean, wheres: [] });
+
+/**
+ * The query's conditions with each relation filter replaced by `parentKey IN (keys)`, the keys read first
+ * from the related model's own connection (`SELECT DISTINCT relatedKey ...`).
+ * Cost: one query on the other connection per filter, and its matching keys
+ * travel to the application and back as bound parameters.
+ */
+export async function resolveRelationFilters(
+  builder: ModelBuilder,
+  model: ModelClass,
+  filters: readonly RelationFilter[],
+): Promise<WhereClause[]> {
+  const blank = new model();
+  const wheres = [...builder.queryState.wheres];
+  for (const filter of filters) {
+    const relation = relationOf(blank, filter.relation);
+    const keys = await constrained(relation, relation.relatedModel().query(), [filter.callback])
+      .whereNotNull(relation.relatedKey)
+      .distinct()
+      .pluck(relation.relatedKey);
+    if (keys.length > MAX_FILTER_KEYS) {
+      throw new DatabaseError(
+        `${filter.negate ? 'whereDoesntHave' : 'whereHas'}('${filter.relation}') on model [${model.name}] matched ${keys.length} related keys, ` +
+          `more than the ${MAX_FILTER_KEYS} one query binds; narrow the condition, or filter in two steps.`,
+      );
+    }
+    const column = relation.parentKey;
+    wheres[filter.index] = filter.negate
+      ? {
+          type: 'nested',
+          boolean: filter.boolean,
+          wheres: [
+            { type: 'null', boolean: 'and', column, not: false },
+            { type: 'in', boolean: 'or', column, values: keys, not: true },
+          ],
+        }
+      : { type: 'in', boolean: filter.boolean, column, values: keys, not: false };
+  }
+  return wheres;
+}
+
+/**
+ * Sets `<relation>_count` on each model: per chunk of parent keys, one
+ * `SELECT key, COUNT(*) ... WHERE key IN (...) GROUP BY key` on the related
+ * model's connection.
+ */
+export async function loadCounts(models: readonly Model[], counts: readonly CountRequest[]): Promise<void> {
+  for (const count of counts) {
+    const relation = relationOf(models[0], count.relation);
+    const totals = new Map<string, number>();
+    for (const chunk of chunks(uniqueKeys(models, relation.parentKey))) {
+      const query = constrained(relation, relation.relatedModel().query().whereIn(relation.relatedKey, chunk), [count.callback]);
+      const rows: Row[] = await query.countGroupedBy(relation.relatedKey);
+      for (const row of rows) totals.set(keyOf(row.group_key) as string, Number(row.aggregate));
+    }
+    for (const model of models) {
+      const key = keyOf((model as unknown as Record<string, unknown>)[relation.parentKey]);
+      setClean(model, count.alias, key === undefined ? 0 : (totals.get(key) ?? 0));
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import type { Model } from '../model/model.js';
+import { type ModelClass, type ModelReference, resolveModel } from '../model/model-class.js';
+import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from '../model/model-query.js';
+import { hasLoadedRelations, loadedRelation } from './loaded-relations.js';
+
+type Constraint<R extends Model> = (query: ModelQuery<R>) => ModelQuery<R>;
+
+let uncomparable = 0;
+
+/**
+ * A relation between a parent model and a related model that may live on
+ * another connection. Awaiting it runs it on the related model's own
+ * connection (or gives what `with()` already loaded); it is also a query:
+ * `await user.orders().where('status', 'paid').orderBy('id').get()`.
+ * Every relation matches a key column of the parent (`parentKey`) with a key
+ * column of the related model (`relatedKey`).
+ */
+export abstract class Relation<R extends Model, Result> implements PromiseLike<Result> {
+  /** Parent-side column (`user_id` of a belongsTo; the parent's key of a hasMany). */
+  readonly parentKey: string;
+  /** Related-side column (the owner key of a belongsTo; `user_id` of a hasMany). */
+  readonly relatedKey: string;
+  /** Gives a list (hasMany) rather than one model or null. */
+  abstract readonly many: boolean;
+  protected readonly parent: Model;
+  protected readonly related: ModelReference<R>;
+  protected readonly constraints: readonly Constraint<R>[] = [];
+
+  constructor(parent: Model, related: ModelReference<R>, parentKey: string, relatedKey: string) {
+    this.parent = parent;
+    this.related = related;
+    this.parentKey = parentKey;
+    this.relatedKey = relatedKey;
+  }
+
+  /** The related model's class. */
+  relatedModel(): ModelClass<R> {
+    return resolveModel(this.related);
+  }
+
+  where(...args: WhereArgs): this {
+    return this.constrain((q) => q.where(...args));
+  }
+
+  orWhere(...args: WhereArgs): this {
+    return this.constrain((q) => q.orWhere(...args));
+  }
+
+  whereIn(column: string, values: readonly unknown[]): this {
+    return this.constrain((q) => q.whereIn(column, values));
+  }
+
+  whereNotIn(column: string, values: readonly unknown[]): this {
+    return this.constrain((q) => q.whereNotIn(column, values));
+  }
+
+  whereNull(column: string): this {
+    return this.constrain((q) => q.whereNull(column));
+  }
+
+  whereNotNull(column: string): this {
+    return this.constrain((q) => q.whereNotNull(column));
+  }
+
+  whereHas(relation: string, callback?: RelationCallback): this {
+    return this.constrain((q) => q.whereHas(relation, callback));
+  }
+
+  orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): this {
+    return this.constrain((q) => q.orderBy(column, direction));
+  }
+
+  orderByDesc(column: string): this {
+    return this.constrain((q) => q.orderByDesc(column));
+  }
+
+  limit(count: number): this {
+    return this.constrain((q) => q.limit(count));
+  }
+
+  offset(count: number): this {
+    return this.constrain((q) => q.offset(count));
+  }
+
+  /** Eager-loads relations of the related models when this relation runs. */
+  with(...relations: EagerLoad[]): this {
+    return this.constrain((q) => q.with(...relations));
+  }
+
+  /** The related models of this parent as a model query, constraints applied. */
+  query(): ModelQuery<R> {
+    const value = (this.parent as unknown as Record<string, unknown>)[this.parentKey];
+    return this.applyConstraints(this.relatedModel().query().where(this.relatedKey, value ?? null));
+  }
+
+  /** Always queries (even when loaded). */
+  get(): Promise<R[]> {
+    return this.query().get();
+  }
+
+  first(): Promise<R | null> {
+    return this.query().first();
+  }
+
+  count(): Promise<number> {
+    return this.query().count();
+  }
+
+  exists(): Promise<boolean> {
+    return this.query().exists();
+  }
+
+  pluck<V = unknown>(column: string): Promise<V[]> {
+    return this.query().pluck<V>(column);
+  }
+
+  /** The result: the loaded value when `with()`/`load()` loaded it, else one query. */
+  async getResults(): Promise<Result> {
+    if (hasLoadedRelations(this.parent)) {
+      const loaded = loadedRelation(this.parent, this.signature());
+      if (loaded.found) return loaded.value as Result;
+    }
+    const value = (this.parent as unknown as Record<string, unknown>)[this.parentKey];
+    if (value === null || value === undefined) return (this.many ? [] : null) as Result;
+    const query = this.query();
+    return (this.many ? await query.get() : await query.first()) as Result;
+  }
+
+  /** Awaiting a relation runs it. */
+  then<R1 = Result, R2 = never>(
+    onfulfilled?: ((value: Result) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.getResults().then(onfulfilled, onrejected);
+  }
+
+  /** @internal The relation's own constraints applied to a query of the related model. */
+  applyConstraints(query: ModelQuery<R>): ModelQuery<R> {
+    let constrained = query;
+    for (const constraint of this.constraints) constrained = constraint(constrained);
+    return constrained;
+  }
+
+  /**
+   * @internal What identifies this relation among the parent's loaded ones:
+   * kind, related model, keys and constraints (as the SQL they compile to).
+   */
+  signature(): string {
+    const base = `${this.constructor.name}|${this.relatedModel().name}|${this.parentKey}|${this.relatedKey}`;
+    if (this.constraints.length === 0) return base;
+    try {
+      const { sql, bindings } = this.applyConstraints(this.relatedModel().query()).toSQL();
+      return `${base}|${sql}|${bindings.map((b) => String(b)).join('\u0000')}`;
+    } catch {
+      // Constraints that cannot be shown as SQL (a whereHas) never match: such a relation always queries.
+      return `${base}|#${++uncomparable}`;
+    }
+  }
+
+  protected constrain(constraint: Constraint<R>): this {
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(copy, this);
+    (copy as unknown as { constraints: Constraint<R>[] }).constraints = [...this.constraints, constraint];
+    return copy;
+  }
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ensureBuilt, TempProject } from './cli-harness.js';
+
+const COMMANDS = ['status', 'migrate', 'migrate:rollback', 'migrate:status', 'make:migration', 'query', 'types', 'recover'];
+
+// Engine-independent behaviour of the binary: help, bad input, configuration discovery.
+describe('so-db command line', () => {
+  let project: TempProject;
+
+  before(() => {
+    ensureBuilt();
+    project = new TempProject();
+  });
+
+  after(() => project?.cleanup());
+
+  test('--help names every command and the global options', async () => {
+    const result = await project.run(['--help']);
+    assert.equal(result.code, 0);
+    for (const command of COMMANDS) assert.match(result.stdout, new RegExp(`^  ${command} `, 'm'), command);
+    for (const option of ['--config <path>', '--env <name>', '--verbose']) assert.ok(result.stdout.includes(option), option);
+  });
+
+  test('<command> --help describes its options', async () => {
+    const expected: Record<string, string[]> = {
+      status: ['--json'],
+      migrate: ['--connection <name>'],
+      'migrate:rollback': ['--connection <name>', '--step <n>'],
+      'migrate:status': ['--json', '--connection <name>'],
+      'make:migration': ['<name>', '--connection <name>', '--ext <extension>'],
+      query: ['<connection>', '<sql>', '[bindings...]', '--json'],
+      types: ['--connection <name>', '--out <file>'],
+      recover: ['--min-age-ms <n>'],
+    };
+    for (const [command, options] of Object.entries(expected)) {
+      const result = await project.run([command, '--help']);
+      assert.equal(result.code, 0, command);
+      for (const option of options) assert.ok(result.stdout.includes(option), `${command} --help lacks ${option}`);
+      assert.ok(result.stdout.includes('--config <path>'), `${command} --help lacks the global options`);
+    }
+  });
+
+  test('an unknown command is one line on stderr and exit 1', async () => {
+    const result = await project.run(['migrat']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^so-db: unknown command 'migrat'/);
+    assert.match(result.stderr, /Did you mean migrate\?/);
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+  });
+
+  test('a missing configuration is one line on stderr and exit 1', async () => {
+    const result = await project.run(['status']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^so-db: No database configuration found\. Tried: .*config\/database\.ts/);
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1);
+    const named = await project.run(['--config', 'nowhere.json', 'status']);
+    assert.equal(named.code, 1);
+    assert.match(named.stderr, /^so-db: Database configuration file not found: .*nowhere\.json \(named by --config\)\.\n$/);
+  });
+
+  test('an invalid option value is refused before anything runs', async () => {
+    const result = await project.run(['migrate:rollback', '--step', '0']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--step <n>' argument '0' is invalid/);
+  });
+
+  test('--env NAME loads .env.NAME over .env for a config/database.ts that reads env()', async () => {
+    project.write(
+      'config/database.ts',
+      `import { defineConfig, env } from 'so-database';
+export default defineConfig({
+  default: 'main',
+  connections: { main: { driver: 'sqlite', database: env('MAIN_DB', 'missing.sqlite') } },
+});
+`,
+    );
+    project.write('.env', 'MAIN_DB=dev.sqlite\n');
+    project.write('.env.staging', 'MAIN_DB=staging.sqlite\n');
+    const staging = await project.json<unknown>(['--env', 'staging', 'query', 'main', "SELECT 'ok' AS answer"]);
+    assert.equal(staging.code, 0, staging.stderr);
+    const status = await project.json<{ connections: { servers: { target: string }[] }[] }>(['--env', 'staging', 'status']);
+    assert.equal(status.value.connections[0].servers[0].target, 'staging.sqlite');
+    const dev = await project.json<{ connections: { servers: { target: string }[] }[] }>(['status']);
+    assert.equal(dev.value.connections[0].servers[0].target, 'dev.sqlite');
+    assert.equal(dev.code, 1, 'dev.sqlite was never created: status reports it missing');
+    const typo = await project.json<{ connections: { servers: { target: string }[] }[] }>(['--env', 'stagign', 'status']);
+    assert.equal(typo.value.connections[0].servers[0].target, 'dev.sqlite');
+    assert.match(typo.stderr, /^so-db: --env stagign: there is no \.env\.stagign file in /);
+  });
+
+  test('recover runs DB.recover() and reports what it did', async () => {
+    project.writeConfig({ connections: { main: { driver: 'sqlite', database: 'r.sqlite' } } }, 'config/recover.json');
+    const json = await project.json<unknown[]>(['--config', 'config/recover.json', 'recover', '--min-age-ms', '0']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(json.value, [], 'SQLite has no prepared transactions');
+    const text = await project.run(['--config', 'config/recover.json', 'recover']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Nothing to recover/);
+  });
+});
