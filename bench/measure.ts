@@ -117,7 +117,8 @@ export async function calibrate(workload: WorkloadId, raw: Runner, targetMs: num
     if (ns >= 50e6 || n >= 1 << 20) {
       // Once more now that the code is warm: the first runs pay for compilation.
       const perOp = (await raw.run(workload, start, n)).ns / n;
-      return Math.max(50, Math.min(200_000, Math.round((targetMs * 1e6) / perOp)));
+      // At least 200: a run of a few dozen slow operations makes a noisy CPU figure.
+      return Math.max(200, Math.min(200_000, Math.round((targetMs * 1e6) / perOp)));
     }
     n *= 4;
   }

@@ -8,7 +8,7 @@ import { DatabaseError } from '../errors/database-error.js';
 import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
-import type { TransactionHost } from '../transaction/transaction-frame.js';
+import type { TransactionFrame, TransactionHost } from '../transaction/transaction-frame.js';
 import { createReadWriteRouter } from './create-read-write-router.js';
 import { resolveInstance } from './instance-resolver.js';
 import { queryEvents, type ReplicaHealthChange } from './query-events.js';
@@ -32,6 +32,12 @@ function toDollar(sql: string): string {
     dollarSql.set(sql, translated);
   }
   return translated;
+}
+
+function nothing(): void {}
+
+function firstRow(rows: Row[] | WriteResult): Row | null {
+  return (rows as Row[]).length > 0 ? (rows as Row[])[0] : null;
 }
 
 /**
@@ -87,9 +93,8 @@ export class Connection {
   }
 
   /** The first row, or null. */
-  async selectOne<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T | null> {
-    const rows = (await this.run('select', sql, bindings)) as T[];
-    return rows.length > 0 ? rows[0] : null;
+  selectOne<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T | null> {
+    return this.run('select', sql, bindings).then(firstRow) as Promise<T | null>;
   }
 
   insert(sql: string, bindings: readonly unknown[] = []): Promise<InsertResult> {
@@ -165,30 +170,44 @@ export class Connection {
    * unless `native` says it is already in the engine's own syntax; `needsWriter`
    * marks a read that must not go to a replica (locking read, `useWriter()`).
    */
-  async run(
+  run(
     kind: StatementKind,
     sql: string,
     bindings: readonly unknown[],
     native = false,
     needsWriter = false,
   ): Promise<Row[] | WriteResult> {
-    if (kind !== 'select' && this.readOnly) throw ReadOnlyError.forConnection(this.name, kind);
-    const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
-    const frame = this.#transactions.current();
-    let executor: Executor;
-    let server: ServerConfig;
-    if (frame === undefined) {
+    // Not async: outside a transaction the statement's own promise is the only one made here.
+    // Each async frame and await is a promise, and on Node 20/22 AsyncLocalStorage runs
+    // promise hooks on every one (about 0.2 µs each, bench/FINDINGS.md).
+    try {
+      if (kind !== 'select' && this.readOnly) throw ReadOnlyError.forConnection(this.name, kind);
+      const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
+      const frame = this.#transactions.current();
+      if (frame !== undefined) {
+        const session = frame.sessionNow;
+        if (session === undefined) return this.#runInTransaction(frame, kind, text, bindings);
+        if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
+        return this.#execute(session.driver, this.#config.write, kind === 'select', text, bindings, this.#split ? 'write' : undefined);
+      }
       if (this.#split) return this.#runSplit(kind, text, bindings, needsWriter);
       const pool = this.#writer ?? this.#openWriter();
-      executor = pool;
-      server = pool.server;
-    } else {
-      // Rule 1 of read/write splitting: in a transaction, its session (on the writer).
-      if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
-      executor = (await frame.usableSession()).driver;
-      server = this.#config.write;
+      return this.#execute(pool, pool.server, kind === 'select', text, bindings, undefined);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#execute(executor, server, kind === 'select', text, bindings, this.#split ? 'write' : undefined);
+  }
+
+  /** Rule 1 of read/write splitting: in a transaction, its session (on the writer). */
+  async #runInTransaction(
+    frame: TransactionFrame,
+    kind: StatementKind,
+    sql: string,
+    bindings: readonly unknown[],
+  ): Promise<Row[] | WriteResult> {
+    if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
+    const executor = (await frame.usableSession()).driver;
+    return this.#execute(executor, this.#config.write, kind === 'select', sql, bindings, this.#split ? 'write' : undefined);
   }
 
   /** A statement of a read/write connection outside a transaction: see ReadWriteRouter for the rules. */
@@ -254,7 +273,7 @@ export class Connection {
     });
   }
 
-  async #execute(
+  #execute(
     executor: Executor,
     server: ServerConfig,
     returnsRows: boolean,
@@ -262,28 +281,57 @@ export class Connection {
     bindings: readonly unknown[],
     role: 'read' | 'write' | undefined,
   ): Promise<Row[] | WriteResult> {
-    const observed = queryEvents.active;
-    const start = observed ? performance.now() : 0;
+    if (queryEvents.active) return this.#executeObserved(executor, server, returnsRows, sql, bindings, role);
+    // Unobserved: one promise (the error translation), not an async frame and its awaits.
+    let pending: Promise<Row[] | WriteResult>;
+    try {
+      pending = returnsRows ? executor.all(sql, bindings) : executor.exec(sql, bindings);
+    } catch (error) {
+      return Promise.reject(this.#translate(error, server, sql, bindings, role));
+    }
+    return pending.then(undefined, (error: unknown) => {
+      throw this.#translate(error, server, sql, bindings, role);
+    });
+  }
+
+  /** `#execute` with timing and a DB.listen event. */
+  async #executeObserved(
+    executor: Executor,
+    server: ServerConfig,
+    returnsRows: boolean,
+    sql: string,
+    bindings: readonly unknown[],
+    role: 'read' | 'write' | undefined,
+  ): Promise<Row[] | WriteResult> {
+    const start = performance.now();
     try {
       const result = returnsRows ? await executor.all(sql, bindings) : await executor.exec(sql, bindings);
-      if (observed) this.#emit(sql, bindings, start, role, undefined);
+      this.#emit(sql, bindings, start, role, undefined);
       return result;
     } catch (error) {
-      const translated =
-        error instanceof DatabaseError
-          ? error
-          : this.dialect.translateError(error, {
-              connection: this.name,
-              host: server.host,
-              port: server.port,
-              sql,
-              bindings,
-              role,
-              connecting: false,
-            });
-      if (observed) this.#emit(sql, bindings, start, role, translated);
+      const translated = this.#translate(error, server, sql, bindings, role);
+      this.#emit(sql, bindings, start, role, translated);
       throw translated;
     }
+  }
+
+  #translate(
+    error: unknown,
+    server: ServerConfig,
+    sql: string,
+    bindings: readonly unknown[],
+    role: 'read' | 'write' | undefined,
+  ): DatabaseError {
+    if (error instanceof DatabaseError) return error;
+    return this.dialect.translateError(error, {
+      connection: this.name,
+      host: server.host,
+      port: server.port,
+      sql,
+      bindings,
+      role,
+      connecting: false,
+    });
   }
 
   #emit(
@@ -340,9 +388,9 @@ export class Connection {
       reserveSession: () => (this.#writer ?? this.#openWriter()).reserve(),
       // Back to the pool it came from, even if close() replaced that pool meanwhile.
       releaseSession: (session: PooledSession) => session.pool.release(session),
-      control: async (session: PooledSession, sql: string) => {
-        await this.#execute(session.driver, this.#config.write, false, sql, [], this.#split ? 'write' : undefined);
-      },
+      // One promise per BEGIN/COMMIT, not an async frame around another.
+      control: (session: PooledSession, sql: string) =>
+        this.#execute(session.driver, this.#config.write, false, sql, [], this.#split ? 'write' : undefined).then(nothing),
       lostSessionError: () =>
         new ConnectionError(
           `Connection [${this.name}]: the server session of this transaction was lost; the server rolled the transaction back.`,

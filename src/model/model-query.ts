@@ -291,10 +291,11 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
    * Runs `terminal` once the relation filters have their keys. (Builders are
    * thenable, so they are never passed through a promise: that would run them.)
    */
-  async #run<T>(builder: ModelBuilder, terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
+  #run<T>(builder: ModelBuilder, terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
     const { filters, model } = this.#parts;
+    // Not async: without relation filters the terminal's promise is the only one.
     if (filters.length === 0) return terminal(builder);
-    return terminal(builder.withWheres(await resolveRelationFilters(builder, model, filters)));
+    return resolveRelationFilters(builder, model, filters).then((wheres) => terminal(builder.withWheres(wheres)));
   }
 
   #relationFilter(path: string, callback: RelationCallback | undefined, boolean: Conjunction, negate: boolean): ModelQuery<M> {

@@ -9,7 +9,7 @@ import { assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
 import { registerModel } from './model-registry.js';
-import { initState, stateOf } from './model-state.js';
+import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
 import { deleteModel, refreshModel, saveModel } from './persistence.js';
 import { writableConnection } from './write-guard.js';
 
@@ -36,8 +36,14 @@ export class Model {
   // The statics a model declares (table, connection, primaryKey, fillable, ...) are described by
   // ModelOptions; Model declares none, so subclasses need no `override` and defaults fill the gaps.
 
+  /** Everything besides the attributes (see model-state.ts). */
+  #state: ModelState = newState();
+
+  static {
+    provideStateAccess((model) => (model as Model).#state);
+  }
+
   constructor() {
-    initState(this);
     registerModel(new.target as ModelClass);
   }
 

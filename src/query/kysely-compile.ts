@@ -25,9 +25,11 @@ export function compileSelect(
   if (state.distinct) query = query.distinct();
   if (state.wheres.length > 0) query = query.where((eb) => whereExpression(eb, state.wheres));
   for (const order of state.orders) query = query.orderBy(order.column, order.direction);
-  if (state.limit !== undefined) query = query.limit(state.limit);
-  else if (state.offset !== undefined && dialect.unlimited !== null) query = query.limit(dialect.unlimited as number);
-  if (state.offset !== undefined) query = query.offset(state.offset);
+  // Integer literals, as Laravel writes them (checkCount vouched for them): SQLite re-prepares a
+  // statement each time a value is bound to its LIMIT, which costs more than a key lookup itself.
+  if (state.limit !== undefined) query = query.limit(sql.lit(state.limit));
+  else if (state.offset !== undefined && dialect.unlimited !== null) query = query.limit(sql.lit(dialect.unlimited));
+  if (state.offset !== undefined) query = query.offset(sql.lit(state.offset));
   if (state.lock === 'update' && dialect.sharedLockClause !== null) query = query.forUpdate();
   if (state.lock === 'share' && dialect.sharedLockClause !== null) {
     query = query.modifyEnd(sql.raw(dialect.sharedLockClause));

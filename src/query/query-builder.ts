@@ -143,13 +143,13 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return this.with({ useWriter: true });
   }
 
-  async get(): Promise<T[]> {
-    return (await this.runSelect(this.state)) as T[];
+  // get() and first() are not async: the statement's promise is the only one (see Connection.run).
+  get(): Promise<T[]> {
+    return this.runSelect(this.state) as Promise<T[]>;
   }
 
-  async first(): Promise<T | null> {
-    const rows = (await this.runSelect({ ...this.state, limit: 1 })) as T[];
-    return rows.length > 0 ? rows[0] : null;
+  first(): Promise<T | null> {
+    return this.runSelect({ ...this.state, limit: 1 }).then(firstRow) as Promise<T | null>;
   }
 
   /** The rows whose `column` equals `id` (default `id`), first one. */
@@ -199,25 +199,28 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   async insert(values: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<InsertResult> {
     const rows = Array.isArray(values) ? values : [values];
     if (rows.length === 0) return { affectedRows: 0, insertId: null };
-    return (await this.runWrite('insert', compileInsert(this.connection.dialect, this.state.table, rows, undefined))) as WriteResult;
+    return (await this.runWrite('insert', this.compileInsertRows(rows, undefined))) as WriteResult;
   }
 
   /** Inserts one row and returns its generated key (`RETURNING` where the engine needs it). */
   async insertGetId(values: Record<string, unknown>, keyColumn = 'id'): Promise<number | string | bigint | null> {
     const returning = this.connection.dialect.insertReturning ? keyColumn : undefined;
-    const compiled = compileInsert(this.connection.dialect, this.state.table, [values], returning);
-    return ((await this.runWrite('insert', compiled)) as WriteResult).insertId;
+    return ((await this.runWrite('insert', this.compileInsertRows([values], returning))) as WriteResult).insertId;
   }
 
   /** Affected rows. */
   async update(values: Record<string, unknown>): Promise<number> {
-    const compiled = compileUpdate(this.connection.dialect, this.state, values);
-    return ((await this.runWrite('update', compiled)) as WriteResult).affectedRows;
+    return ((await this.runWrite('update', this.compileUpdateValues(values))) as WriteResult).affectedRows;
   }
 
   /** Affected rows. */
   async delete(): Promise<number> {
-    return ((await this.runWrite('delete', compileDelete(this.connection.dialect, this.state))) as WriteResult).affectedRows;
+    const dialect = this.connection.dialect;
+    const state = this.state;
+    const bound: unknown[] = [];
+    collectWhereValues(state.wheres, bound);
+    const compiled = compiledSql(dialect, `delete\0${state.table}\0${whereShape(state.wheres)}`, bound, () => compileDelete(dialect, state));
+    return ((await this.runWrite('delete', compiled)) as WriteResult).affectedRows;
   }
 
   /** The SQL and bindings a `get()` would send. */
@@ -274,7 +277,12 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   }
 
   private runSelect(state: QueryState, aggregate?: { fn: string; column: string }): Promise<Row[]> {
-    const compiled = this.compileSelectState(state, aggregate);
+    let compiled: Compiled;
+    try {
+      compiled = this.compileSelectState(state, aggregate);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter || state.lock !== undefined) as Promise<Row[]>;
   }
 
@@ -282,17 +290,74 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     const dialect = this.connection.dialect;
     const values: unknown[] = [];
     collectWhereValues(state.wheres, values);
-    const unlimited = state.limit === undefined && state.offset !== undefined ? dialect.unlimited : null;
-    if (state.limit !== undefined) values.push(state.limit);
-    else if (unlimited !== null) values.push(unlimited);
-    if (state.offset !== undefined) values.push(state.offset);
-    const shape = `select|${state.table}|${state.columns.join(',')}|${state.distinct}|${whereShape(state.wheres)}|${state.orders.map((o) => `${o.column} ${o.direction}`).join(',')}|${state.limit !== undefined || unlimited !== null}|${state.offset !== undefined}|${state.lock}|${aggregate?.fn}:${aggregate?.column}`;
+    // LIMIT and OFFSET are literals in the SQL (see compileSelect): part of the shape, not of the values.
+    // NUL-separated with counts, as whereShape: `select('a,b')` and `select('a', 'b')` must not share SQL.
+    let shape = `select\0${state.table}\0${state.columns.length}`;
+    for (const column of state.columns) shape += `\0${column}`;
+    shape += `\0${state.distinct}\0${whereShape(state.wheres)}\0${state.orders.length}`;
+    for (const order of state.orders) shape += `\0${order.column}\0${order.direction}`;
+    shape += `\0${state.limit}\0${state.offset}\0${state.lock}\0${aggregate?.fn}\0${aggregate?.column}`;
     return compiledSql(dialect, shape, values, () => compileSelect(dialect, state, aggregate));
+  }
+
+  /**
+   * INSERT SQL from the compiled-SQL cache when every row has plain values under the
+   * same keys in the same order (the usual case); anything else is compiled afresh.
+   */
+  private compileInsertRows(rows: readonly Record<string, unknown>[], returning: string | undefined): Compiled {
+    const dialect = this.connection.dialect;
+    const table = this.state.table;
+    const compile = () => compileInsert(dialect, table, rows, returning);
+    const columns = Object.keys(rows[0]);
+    const bound: unknown[] = [];
+    for (const row of rows) if (!sameKeys(row, columns) || !pushPlainValues(row, columns, bound)) return compile();
+    const shape = `insert\0${table}\0${rows.length}\0${returning === undefined ? '' : `r${returning}`}\0${columns.length}\0${columns.join('\0')}`;
+    return compiledSql(dialect, shape, bound, compile);
+  }
+
+  /** UPDATE SQL from the cache: SET values in key order, then the WHERE values. */
+  private compileUpdateValues(values: Record<string, unknown>): Compiled {
+    const dialect = this.connection.dialect;
+    const state = this.state;
+    const compile = () => compileUpdate(dialect, state, values);
+    const columns = Object.keys(values);
+    const bound: unknown[] = [];
+    if (!pushPlainValues(values, columns, bound)) return compile();
+    collectWhereValues(state.wheres, bound);
+    const shape = `update\0${state.table}\0${columns.length}\0${columns.join('\0')}\0${whereShape(state.wheres)}`;
+    return compiledSql(dialect, shape, bound, compile);
   }
 
   private runWrite(kind: 'insert' | 'update' | 'delete', compiled: Compiled): Promise<Row[] | WriteResult> {
     return this.connection.run(kind, compiled.sql, compiled.parameters, true);
   }
+}
+
+function sameKeys(row: Record<string, unknown>, columns: readonly string[]): boolean {
+  const keys = Object.keys(row);
+  if (keys.length !== columns.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== columns[i]) return false;
+  return true;
+}
+
+/**
+ * Appends the row's values in `columns` order. False when one is not a plain value:
+ * undefined (Kysely leaves the column out), a function or a Kysely expression (compiled into the SQL).
+ */
+function pushPlainValues(row: Record<string, unknown>, columns: readonly string[], into: unknown[]): boolean {
+  for (const column of columns) {
+    const value = row[column];
+    if (value === undefined || typeof value === 'function') return false;
+    if (typeof value === 'object' && value !== null && typeof (value as { toOperationNode?: unknown }).toOperationNode === 'function') {
+      return false;
+    }
+    into.push(value);
+  }
+  return true;
+}
+
+function firstRow(rows: Row[]): Row | null {
+  return rows.length > 0 ? rows[0] : null;
 }
 
 function checkCount(name: string, count: number): number {

@@ -52,22 +52,28 @@ export function collectWhereValues(wheres: readonly WhereClause[], into: unknown
   }
 }
 
-/** The shape of the conditions without their values, for the compiled-SQL cache. */
+/**
+ * The shape of the conditions without their values, for the compiled-SQL cache.
+ * Fields are separated by NUL, which no identifier can hold (PostgreSQL and MySQL refuse
+ * it, SQLite stops reading there), and counts lead every list, so two different
+ * conditions never share a shape (with spaces and commas, `where('a = ;and b', 1)` and
+ * `where('a', 1).where('b', 2)` could, and the second would run the first one's SQL).
+ */
 export function whereShape(wheres: readonly WhereClause[]): string {
-  let shape = '';
+  let shape = `${wheres.length}`;
   for (const where of wheres) {
     switch (where.type) {
       case 'basic':
-        shape += `${where.boolean} ${where.column} ${where.operator}${where.value === null ? ' null' : ''};`;
+        shape += `\0b\0${where.boolean}\0${where.column}\0${where.operator}\0${where.value === null}`;
         break;
       case 'in':
-        shape += `${where.boolean} ${where.column} ${where.not ? 'not in' : 'in'} ${where.values.length};`;
+        shape += `\0i\0${where.boolean}\0${where.column}\0${where.not}\0${where.values.length}`;
         break;
       case 'null':
-        shape += `${where.boolean} ${where.column} ${where.not ? 'not null' : 'null'};`;
+        shape += `\0n\0${where.boolean}\0${where.column}\0${where.not}`;
         break;
       case 'nested':
-        shape += `${where.boolean} (${whereShape(where.wheres)});`;
+        shape += `\0g\0${where.boolean}\0${whereShape(where.wheres)}`;
         break;
     }
   }
