@@ -7,6 +7,7 @@ import { attributesOf, dirtyAttributes } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
 import { assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
+import { findByKey } from './find-by-key.js';
 import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
 import { registerModel } from './model-registry.js';
 import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
@@ -61,7 +62,7 @@ export class Model {
   }
 
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {
-    return this.query().find(id);
+    return findByKey(this, id);
   }
 
   /** @throws ModelNotFoundError naming the model and the key. */
