@@ -164,6 +164,14 @@ function parseUrl(name: string, value: unknown): { driver: DriverName; server: P
     // Not kept as the cause: URL's TypeError carries the input, password included.
     fail(name, 'url', 'url is not a valid URL', 'percent-encode special characters in the user name and password, e.g. @ as %40');
   }
+  if (misreadsCredentials(value, url)) {
+    fail(
+      name,
+      'url',
+      'url has an "@" after its host, so part of the password would be read as host, port or database',
+      'percent-encode reserved characters in the user name and password, e.g. / as %2F, @ as %40, # as %23, ? as %3F, : as %3A',
+    );
+  }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   const driver = lookup(DRIVERS, scheme);
   if (driver === undefined) {
@@ -191,6 +199,19 @@ function parseUrl(name: string, value: unknown): { driver: DriverName; server: P
     if (option !== null && option !== '') server[key] = option;
   }
   return { driver, server };
+}
+
+/**
+ * True when the URL parser ended the authority before the user info did: an unencoded `/`, `?` or `#` in a
+ * password (`mysql://app:4321/Zq9secret@host/db`) makes the parser read `app:4321` as host and port and the rest
+ * as the database. The `@` that closed the user info is then left in the path, query or fragment, where a real
+ * database name or option would have it percent-encoded.
+ */
+function misreadsCredentials(text: string, url: URL): boolean {
+  const afterScheme = text.indexOf('//');
+  if (afterScheme < 0) return false; // sqlite:relative/path has no authority
+  const authorityEnd = text.slice(afterScheme + 2).search(/[/?#]/);
+  return authorityEnd >= 0 && text.slice(afterScheme + 2 + authorityEnd).includes('@') && url.protocol !== 'sqlite:';
 }
 
 /** Reads and type-checks the server keys of a connection, `write` or `read` entry. */

@@ -98,4 +98,15 @@ export default defineConfig({
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Nothing to recover/);
   });
+
+  test('status refuses a url whose password has an unencoded / and prints no part of it', async () => {
+    const config = { connections: { main: { url: 'mysql://app:4321/Zq9secret@db.example.com/shop' } } };
+    project.write('config/bad-url.json', JSON.stringify(config));
+    for (const args of [['status', '--json'], ['status']]) {
+      const result = await project.run(['--config', 'config/bad-url.json', ...args]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Connection \[main\].*percent-encode/);
+      assert.ok(!`${result.stdout}${result.stderr}`.includes('Zq9'), `${result.stdout}${result.stderr}`);
+    }
+  });
 });

@@ -286,6 +286,37 @@ describe('normalizeConfig: url', () => {
     }, [PASSWORD, ENCODED_PASSWORD]);
     expectError(() => normalize({ db: { url: 42 } }), { connection: 'db', key: 'url' });
   });
+
+  it('refuses a password with an unencoded / ? or # that the parser would read as host, port or database', () => {
+    // Each of these parses as a valid URL, with the password split into port, database, query or fragment.
+    for (const [password, url] of [
+      ['4321/Zq9secret', 'mysql://app:4321/Zq9secret@db.example.com/shop'],
+      ['5432?Zq9secret', 'postgres://app:5432?Zq9secret@db.example.com/shop'],
+      ['3306#Zq9secret', 'mariadb://app:3306#Zq9secret@db.example.com/shop'],
+      ['Zq9/secret', 'mysql://app@db.example.com:3306/x/Zq9/secret@h2/shop'],
+    ]) {
+      const error = expectError(() => normalize({ db: { url } }), { connection: 'db', key: 'url', message: /percent-encode/ }, [
+        password,
+        url,
+        'Zq9',
+        'secret',
+      ]);
+      assert.match(error.message, /%2F/);
+    }
+  });
+
+  it('still reads an @ inside a password (the last @ ends the user info) and percent-encoded ones', () => {
+    const config = normalize({
+      a: { url: 'mysql://app:p@ss@db.example.com/shop' },
+      b: { url: `mysql://app:${encodeURIComponent('4321/Zq9@secret')}@db.example.com/shop` },
+      c: { url: 'sqlite:///var/data/team@work.sqlite' },
+    });
+    assert.equal(config.connections.a.write.password, 'p@ss');
+    assert.equal(config.connections.a.write.host, 'db.example.com');
+    assert.equal(config.connections.b.write.password, '4321/Zq9@secret');
+    assert.equal(config.connections.b.write.database, 'shop');
+    assert.equal(config.connections.c.write.database, '/var/data/team@work.sqlite');
+  });
 });
 
 describe('normalizeConfig: read/write splitting', () => {
