@@ -76,6 +76,8 @@ export interface Dialect {
   readonly pipelining: boolean;
   /** Most sessions one connection may hold, whatever the pool says (SQLite: 1). */
   readonly maxSessions: number;
+  /** Column names match whatever their case (MySQL/MariaDB, SQLite); PostgreSQL's quoted names do not. */
+  readonly caseInsensitiveColumns: boolean;
   /** INSERT ... RETURNING is how this engine reports generated keys. */
   readonly insertReturning: boolean;
   /** Kysely instance that only compiles (it has no driver behind it). */

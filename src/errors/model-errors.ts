@@ -5,8 +5,8 @@ export class MassAssignmentError extends DatabaseError {
   readonly model: string;
   readonly key: string;
 
-  constructor(model: string, key: string, connection?: string) {
-    super(`Key [${key}] is not mass assignable on model [${model}].`, { connection });
+  constructor(model: string, key: string, connection?: string, reason?: string) {
+    super(`Key [${key}] is not mass assignable on model [${model}]${reason === undefined ? '' : `: ${reason}`}.`, { connection });
     this.model = model;
     this.key = key;
   }

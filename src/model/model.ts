@@ -5,7 +5,7 @@ import { HasOne } from '../relations/has-one.js';
 import { loadedRelations } from '../relations/loaded-relations.js';
 import { attributesOf, dirtyAttributes } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
-import { assertMassAssignable } from './mass-assignment.js';
+import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { findByKey } from './find-by-key.js';
 import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
@@ -193,11 +193,19 @@ export class Model {
    */
   fill(attributes: Record<string, unknown>): this {
     assertMassAssignable(this.constructor as ModelClass, attributes);
-    return this.forceFill(attributes);
+    return this.#assign(attributes);
   }
 
-  /** Sets attributes without the mass assignment rules. */
+  /**
+   * Sets attributes without `fillable`/`guarded`. Keys that are members of the model
+   * (`constructor`, `__proto__`, methods, relations) are still refused: they are never columns.
+   */
   forceFill(attributes: Record<string, unknown>): this {
+    for (const key of Object.keys(attributes)) assertColumnName(this.constructor as ModelClass, key);
+    return this.#assign(attributes);
+  }
+
+  #assign(attributes: Record<string, unknown>): this {
     Object.assign(this, castAttributes(attributes, castsOf(this.constructor as ModelClass)));
     return this;
   }

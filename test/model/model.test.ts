@@ -7,6 +7,7 @@ import {
   Model,
   ModelNotFoundError,
   type QueryEvent,
+  QueryError,
   ReadOnlyError,
 } from '../../src/index.js';
 import { autoIncrement, describeEachEngine, type ThrowawayDatabase } from '../support/engines.js';
@@ -36,6 +37,9 @@ class Order extends Model {
   declare approved: number | null;
   declare created_at: Date;
   declare updated_at: Date;
+  customer() {
+    return this.belongsTo(Customer, 'user_id', 'customer_id');
+  }
 }
 
 class Customer extends Model {
@@ -231,6 +235,65 @@ describeEachEngine('models', (engine) => {
     order.forceFill({ approved: 1 });
     await order.save();
     assert.equal(Number((await db.selectOne('SELECT approved FROM orders'))?.approved), 1);
+  });
+
+  test('mass assignment compares keys as the engine compares column names', async () => {
+    const caseInsensitive = engine.driver !== 'pgsql';
+    // Guarded `approved` in another case: the same column on MySQL/MariaDB and SQLite.
+    const sneaky = Order.create({ user_id: 1, total: 5, status: 'x', Approved: 1 });
+    if (caseInsensitive) {
+      await assert.rejects(sneaky, (error: unknown) => error instanceof MassAssignmentError && error.key === 'Approved');
+      assert.equal(events.length, 0, 'nothing was sent');
+    } else {
+      // PostgreSQL's quoted "Approved" is another column, which this table does not have.
+      await assert.rejects(sneaky, QueryError);
+    }
+    assert.equal(await Order.count(), 0);
+    assert.equal(await db.selectOne('SELECT approved FROM orders WHERE approved = 1'), null);
+    // A fillable key in another case is that column where the engine says so, else refused.
+    const shout = User.create({ NAME: 'Ada' });
+    if (caseInsensitive) {
+      const ada = await shout;
+      assert.equal((await db.selectOne('SELECT name FROM auser WHERE uid = ?', [ada.uid]))?.name, 'Ada');
+    } else {
+      await assert.rejects(shout, (error: unknown) => error instanceof MassAssignmentError && error.key === 'NAME');
+      assert.equal(await User.count(), 0);
+    }
+  });
+
+  test('keys that are members of the model, not columns, are refused on every engine', async () => {
+    await db.insert('INSERT INTO customers (name) VALUES (?)', ['Kept']);
+    events = [];
+    const hostile: Record<string, unknown>[] = [
+      { constructor: Customer }, // would make the INSERT target Customer's table
+      JSON.parse('{"__proto__": {"save": 1}}') as Record<string, unknown>,
+      { prototype: {} },
+      { save: 1 },
+      { delete: 'x' },
+      { toJSON: null },
+      { customer: 3 }, // a relation
+      { $isPersisted: true },
+      { hasOwnProperty: 1 },
+    ];
+    for (const extra of hostile) {
+      const key = Object.keys(extra)[0];
+      const refusal = (error: unknown) =>
+        error instanceof MassAssignmentError &&
+        error.key === key &&
+        error.model === 'Order' &&
+        error.message === `Key [${key}] is not mass assignable on model [Order]: it is not a column but a member of the model.`;
+      await assert.rejects(Order.create({ user_id: 1, total: 5, status: 'x', ...extra }), refusal, key);
+      assert.throws(() => new Order().fill({ status: 'x', ...extra }), refusal, key);
+      assert.throws(() => new Order().forceFill({ status: 'x', ...extra }), refusal, key);
+    }
+    assert.equal(events.length, 0, 'nothing was sent');
+    assert.equal(await Order.count(), 0);
+    assert.deepEqual((await db.select('SELECT name FROM customers')).map((r) => r.name), ['Kept']);
+    // Nothing was assigned either: the model still works.
+    const order = new Order().fill({ user_id: 1, total: 7, status: 'ok' });
+    await order.save();
+    assert.equal(Object.getPrototypeOf(order), Order.prototype);
+    assert.equal(await Order.count(), 1);
   });
 
   test('read-only model and read-only connection refuse every write before any SQL', async () => {

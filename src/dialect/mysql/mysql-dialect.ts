@@ -29,6 +29,7 @@ export const mysqlDialect: Dialect = {
   placeholders: 'question',
   pipelining: false,
   maxSessions: Number.POSITIVE_INFINITY,
+  caseInsensitiveColumns: true,
   insertReturning: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,

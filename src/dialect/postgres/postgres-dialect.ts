@@ -33,6 +33,7 @@ export const postgresDialect: Dialect = {
   placeholders: 'dollar',
   pipelining: true,
   maxSessions: Number.POSITIVE_INFINITY,
+  caseInsensitiveColumns: false,
   insertReturning: true,
   compiler: compileOnlyKysely(parts),
   kysely: parts,

@@ -21,6 +21,7 @@ export const sqliteDialect: Dialect = {
   placeholders: 'question',
   pipelining: false,
   maxSessions: 1,
+  caseInsensitiveColumns: true,
   insertReturning: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
