@@ -26,8 +26,11 @@ export interface PoolOptions {
   acquireTimeoutMs?: number;
 }
 
-export interface ConnectionOptions extends ServerOptions {
-  driver: DriverName;
+/** A connection's keys: `driver`, or a `url` that names it (`mysql://`, `postgres://`, `sqlite:`), or both. */
+export type ConnectionOptions = ConnectionKeys & ({ driver: DriverName } | { url: string });
+
+export interface ConnectionKeys extends ServerOptions {
+  driver?: DriverName;
   /** `mysql://user:pass@host:3306/db`, `postgres://...`, `sqlite:///path` or `sqlite::memory:`. */
   url?: string;
   readOnly?: boolean;
