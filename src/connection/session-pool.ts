@@ -5,7 +5,7 @@ import { queryEvents } from './query-events.js';
 
 /** A server session as the pool tracks it. */
 export class PooledSession {
-  /** Statements in flight from non-transaction callers (pipelining engines share sessions). */
+  /** Statements in flight from non-transaction callers (0 or 1: a busy session is never shared). */
   inFlight = 0;
   /** Held by one transaction until it ends. */
   reserved = false;
@@ -38,18 +38,17 @@ export interface SessionPoolOptions {
 }
 
 /**
- * The sessions of one server. A statement outside a transaction borrows a
- * session for its own duration (on PostgreSQL it may share a busy one, which
- * pipelines); a transaction reserves one until it ends. No more than `max`
- * sessions are ever open; a caller that finds none waits up to the acquire
- * timeout, then gets PoolTimeoutError.
+ * The sessions of one server. A statement outside a transaction borrows an
+ * idle session for its own duration; a transaction reserves one until it ends.
+ * No more than `max` sessions are ever open; a caller that finds none idle waits
+ * up to the acquire timeout, then gets PoolTimeoutError, never having been sent.
  */
 export class SessionPool {
   readonly server: ServerConfig;
   readonly #options: SessionPoolOptions;
   readonly #max: number;
   readonly #sessions: PooledSession[] = [];
-  /** Sessions nobody uses (engines without pipelining). */
+  /** Sessions nobody uses. */
   readonly #idle: PooledSession[] = [];
   readonly #waiters: Waiter[] = [];
   #opening = 0;
@@ -155,28 +154,21 @@ export class SessionPool {
     if (waiter !== undefined) {
       clearTimeout(waiter.timer);
       waiter.resolve(session);
-    } else if (!this.#options.dialect.pipelining) this.#idle.push(session);
+    } else this.#idle.push(session);
   }
 
-  /** A session that can be used now, without opening one. */
+  /**
+   * An idle session, without opening one. Never a busy one, even where the engine
+   * pipelines: a statement queued behind a stalled one would be sent before it can
+   * start and would outlive the acquire timeout.
+   */
   #takeFree(): PooledSession | undefined {
-    if (!this.#options.dialect.pipelining) {
-      let session = this.#idle.pop();
-      while (session?.driver.broken) {
-        this.#drop(session);
-        session = this.#idle.pop();
-      }
-      return session;
+    let session = this.#idle.pop();
+    while (session?.driver.broken) {
+      this.#drop(session);
+      session = this.#idle.pop();
     }
-    // Pipelining: an idle session, else a new one while the pool may grow, else
-    // the least busy one that no transaction holds (statements queue on it in order).
-    let best: PooledSession | undefined;
-    for (const session of this.#sessions) {
-      if (session.reserved || session.driver.broken) continue;
-      if (best === undefined || session.inFlight < best.inFlight) best = session;
-      if (session.inFlight === 0) return session;
-    }
-    return this.#sessions.length + this.#opening < this.#max ? undefined : best;
+    return session;
   }
 
   #openOrWait(): Promise<PooledSession> {

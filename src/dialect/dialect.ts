@@ -72,7 +72,11 @@ export interface Dialect {
   readonly packageName: string;
   /** `?` (MySQL, SQLite) or `$1` (PostgreSQL) in the SQL the session takes. */
   readonly placeholders: 'question' | 'dollar';
-  /** Several statements can be in flight on one session (PostgreSQL's pipelining). */
+  /**
+   * Several statements can be in flight on one session (PostgreSQL's pipelining). Used only on a
+   * session one caller holds (two-phase commit's statements in one round trip): the pool never
+   * shares a busy session, so the acquire timeout holds.
+   */
   readonly pipelining: boolean;
   /** Most sessions one connection may hold, whatever the pool says (SQLite: 1). */
   readonly maxSessions: number;

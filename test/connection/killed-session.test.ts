@@ -139,7 +139,7 @@ describeEachEngine(
     test('a session killed while statements are in flight on it: each settles, none hangs', bounded, async () => {
       const killed = await currentId(single);
       const sleep = engine.driver === 'mysql' ? 'SELECT CONNECTION_ID() AS id, SLEEP(0.2) AS s' : 'SELECT pg_backend_pid() AS id, pg_sleep(0.2) AS s';
-      // PostgreSQL pipelines all three on the one session; MariaDB runs one and queues two.
+      // One runs on the session; the other two wait for it.
       const running = Array.from({ length: 3 }, () => single.selectOne<{ id: number }>(sleep));
       await new Promise((resolve) => setTimeout(resolve, 100));
       await admin.kill(killed);

@@ -8,6 +8,14 @@ function inOwnFlow<T>(fn: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => setImmediate(() => fn().then(resolve, reject)));
 }
 
+/** What a statement ended with: 'ran', or the error it failed with. */
+function outcome(pending: Promise<unknown>): Promise<unknown> {
+  return pending.then(
+    () => 'ran',
+    (error: unknown) => error,
+  );
+}
+
 function signal(): { promise: Promise<void>; fire: () => void } {
   let fire = () => {};
   const promise = new Promise<void>((resolve) => {
@@ -20,6 +28,7 @@ describeEachEngine('session pool', (engine) => {
   let database: ThrowawayDatabase;
   let db: Connection;
   let tight: Connection;
+  let busy: Connection;
 
   before(async () => {
     database = await engine.createDatabase();
@@ -28,11 +37,16 @@ describeEachEngine('session pool', (engine) => {
       connections: {
         db: { ...database.options, pool: { max: 3 } },
         tight: { ...database.options, pool: { max: 1, acquireTimeoutMs: 200 } },
+        busy: { ...database.options, pool: { max: 2, acquireTimeoutMs: 300 } },
+        cold: { ...database.options, pool: { max: 2, acquireTimeoutMs: 300 } },
       },
     });
     db = DB.connection('db');
     tight = DB.connection('tight');
+    busy = DB.connection('busy');
     await db.statement(`CREATE TABLE items (${autoIncrement(engine.driver)}, flow VARCHAR(20))`);
+    await db.statement('CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)');
+    await db.insert('INSERT INTO counters (id, n) VALUES (1, 0)');
   });
 
   after(async () => {
@@ -113,6 +127,107 @@ describeEachEngine('session pool', (engine) => {
     await holder;
     await closing;
     assert.deepEqual(await tight.select('SELECT COUNT(*) AS n FROM items'), [{ n: 0 }]);
+  });
+
+  /** Holds the counter row locked in a transaction of `owner`, in a flow of its own, until `release()`. */
+  async function lockCounter(owner: Connection): Promise<{ release(): Promise<void>; releasedBySafety(): boolean }> {
+    const holding = signal();
+    const finish = signal();
+    const holder = inOwnFlow(async () => {
+      await owner.beginTransaction();
+      await owner.update('UPDATE counters SET n = n + 1 WHERE id = 1');
+      holding.fire();
+      await finish.promise;
+      await owner.commit();
+    });
+    await holding.promise;
+    // A bound, so a statement wrongly queued behind the lock ends the test instead of hanging it.
+    let bySafety = false;
+    const safety = setTimeout(() => {
+      bySafety = true;
+      finish.fire();
+    }, 8000);
+    return {
+      release: async () => {
+        clearTimeout(safety);
+        finish.fire();
+        await holder;
+      },
+      releasedBySafety: () => bySafety,
+    };
+  }
+
+  /** Five INSERTs into `items` sent at once on `connection`, and what each ended with. */
+  function lateInserts(connection: Connection): Promise<unknown[]> {
+    return Promise.all(
+      Array.from({ length: 5 }, (_, i) => outcome(connection.insert('INSERT INTO items (flow) VALUES (?)', [`late ${i}`]))),
+    );
+  }
+
+  async function cleanUp(): Promise<void> {
+    await db.delete('DELETE FROM items');
+    await db.update('UPDATE counters SET n = 0');
+  }
+
+  function assertPoolTimeouts(outcomes: unknown[], name: string): void {
+    const poolSize = engine.driver === 'sqlite' ? 1 : 2;
+    for (const result of outcomes) {
+      assert.ok(result instanceof PoolTimeoutError, `PoolTimeoutError, got ${String(result)}`);
+      assert.equal(result.connection, name);
+      assert.equal(result.poolSize, poolSize);
+      assert.equal(result.timeoutMs, 300);
+      assert.match(result.message, new RegExp(`\\[${name}\\].*within 300 ms \\(pool max ${poolSize}\\)`));
+    }
+  }
+
+  async function assertNeverRan(connection: Connection): Promise<void> {
+    const rows = await db.select("SELECT COUNT(*) AS n FROM items WHERE flow LIKE 'late%'");
+    assert.deepEqual(rows, [{ n: 0 }], 'no statement that timed out waiting for a session ran on the server');
+    // The pool works again once its sessions are free.
+    const counts = await Promise.all(Array.from({ length: 20 }, () => connection.selectOne('SELECT n FROM counters WHERE id = 1')));
+    assert.equal(counts.length, 20);
+  }
+
+  test('a busy pool: statements that find no free session within acquireTimeoutMs fail with PoolTimeoutError and never run', async (t) => {
+    t.after(cleanUp);
+    // Warm: the pool's sessions are open (SQLite: its one handle).
+    await Promise.all([busy.select('SELECT 1 AS one'), busy.select('SELECT 1 AS one')]);
+    // One session held by a transaction of another flow, which locks the counter row ...
+    const lock = await lockCounter(busy);
+    // ... and on servers the other one busy outside any transaction: a statement waiting for that lock.
+    const blocked = engine.driver === 'sqlite' ? undefined : busy.update('UPDATE counters SET n = n + 1 WHERE id = 1');
+
+    const late = await lateInserts(busy);
+    assert.equal(lock.releasedBySafety(), false, 'the statements failed while every session was still busy');
+    await lock.release();
+    assert.equal(await blocked, blocked === undefined ? undefined : 1);
+    assertPoolTimeouts(late, 'busy');
+    await assertNeverRan(busy);
+    assert.deepEqual(await db.select('SELECT n FROM counters'), [{ n: engine.driver === 'sqlite' ? 1 : 2 }]);
+  });
+
+  test('a cold pool: statements that find no free session within acquireTimeoutMs fail with PoolTimeoutError and never run', async (t) => {
+    t.after(cleanUp);
+    const cold = DB.connection('cold');
+    let lock: Awaited<ReturnType<typeof lockCounter>>;
+    let blocked: Promise<number>[] = [];
+    if (engine.driver === 'sqlite') {
+      // The one handle: a transaction of another flow takes it while it is still being opened.
+      const locking = lockCounter(cold);
+      await new Promise((resolve) => setImmediate(resolve));
+      const late = lateInserts(cold);
+      lock = await locking;
+      assertPoolTimeouts(await late, 'cold');
+    } else {
+      // Another connection holds the lock; both sessions of the cold pool open for statements that wait for it.
+      lock = await lockCounter(db);
+      blocked = [1, 2].map(() => cold.update('UPDATE counters SET n = n + 1 WHERE id = 1'));
+      assertPoolTimeouts(await lateInserts(cold), 'cold');
+    }
+    assert.equal(lock.releasedBySafety(), false, 'the statements failed while every session was still busy');
+    await lock.release();
+    assert.deepEqual(await Promise.all(blocked), blocked.map(() => 1));
+    await assertNeverRan(cold);
   });
 
   test("another flow's write never runs inside this flow's transaction", async () => {
