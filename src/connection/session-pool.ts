@@ -21,7 +21,14 @@ export class PooledSession {
 interface Waiter {
   resolve(session: PooledSession): void;
   reject(error: unknown): void;
-  timer: NodeJS.Timeout;
+  /** `performance.now()` at which it gives up. */
+  deadline: number;
+}
+
+/** A session handed to a statement (not to a transaction). */
+function borrowed(session: PooledSession): PooledSession {
+  session.inFlight++;
+  return session;
 }
 
 export interface SessionPoolOptions {
@@ -50,7 +57,10 @@ export class SessionPool {
   readonly #sessions: PooledSession[] = [];
   /** Sessions nobody uses. */
   readonly #idle: PooledSession[] = [];
+  /** Callers waiting for a session, oldest first: every one waits as long, so deadlines only grow. */
   readonly #waiters: Waiter[] = [];
+  /** One timer for the oldest waiter's deadline, not one per waiter (PostgreSQL W2 queues most statements). */
+  #waitTimer: NodeJS.Timeout | undefined;
   #opening = 0;
   #closed = false;
 
@@ -120,8 +130,8 @@ export class SessionPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopWaitTimer();
     for (const waiter of this.#waiters.splice(0)) {
-      clearTimeout(waiter.timer);
       waiter.reject(this.#closedError('was closed while waiting for a session'));
     }
     const sessions = this.#sessions.splice(0);
@@ -136,10 +146,7 @@ export class SessionPool {
       session.inFlight++;
       return session;
     }
-    return this.#openOrWait().then((opened) => {
-      opened.inFlight++;
-      return opened;
-    });
+    return this.#openOrWait().then(borrowed);
   }
 
   #giveBack(session: PooledSession, fromReservation = false): void {
@@ -150,11 +157,9 @@ export class SessionPool {
       return;
     }
     if (session.reserved || session.inFlight > 0) return;
-    const waiter = this.#waiters.shift();
-    if (waiter !== undefined) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(session);
-    } else this.#idle.push(session);
+    const waiter = this.#nextWaiter();
+    if (waiter !== undefined) waiter.resolve(session);
+    else this.#idle.push(session);
   }
 
   /**
@@ -177,17 +182,34 @@ export class SessionPool {
     }
     if (this.#sessions.length + this.#opening < this.#max) return this.#open();
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) this.#waiters.splice(index, 1);
-          reject(new PoolTimeoutError(this.#options.connection, this.#max, this.#options.acquireTimeoutMs));
-        }, this.#options.acquireTimeoutMs),
-      };
-      this.#waiters.push(waiter);
+      const timeout = this.#options.acquireTimeoutMs;
+      this.#waiters.push({ resolve, reject, deadline: performance.now() + timeout });
+      this.#waitTimer ??= setTimeout(this.#expireWaiters, timeout);
     });
+  }
+
+  /** Fails the waiters whose time is up with PoolTimeoutError, and waits for the next deadline. */
+  readonly #expireWaiters = (): void => {
+    this.#waitTimer = undefined;
+    const now = performance.now();
+    // Timers count whole milliseconds: a deadline less than one away has come.
+    while (this.#waiters.length > 0 && this.#waiters[0].deadline < now + 1) {
+      const { connection, acquireTimeoutMs } = this.#options;
+      (this.#waiters.shift() as Waiter).reject(new PoolTimeoutError(connection, this.#max, acquireTimeoutMs));
+    }
+    if (this.#waiters.length > 0) this.#waitTimer = setTimeout(this.#expireWaiters, this.#waiters[0].deadline - now);
+  };
+
+  /** The oldest waiter, taken off the queue; with none left, no timer stays (it would keep the process alive). */
+  #nextWaiter(): Waiter | undefined {
+    const waiter = this.#waiters.shift();
+    if (this.#waiters.length === 0 && this.#waitTimer !== undefined) this.#stopWaitTimer();
+    return waiter;
+  }
+
+  #stopWaitTimer(): void {
+    clearTimeout(this.#waitTimer);
+    this.#waitTimer = undefined;
   }
 
   async #open(): Promise<PooledSession> {
@@ -250,8 +272,7 @@ export class SessionPool {
   /** After a session died, waiters may be served by a new one. */
   #serveWaitersByOpening(): void {
     while (this.#waiters.length > 0 && this.#sessions.length + this.#opening < this.#max) {
-      const waiter = this.#waiters.shift() as Waiter;
-      clearTimeout(waiter.timer);
+      const waiter = this.#nextWaiter() as Waiter;
       this.#open().then(waiter.resolve, waiter.reject);
     }
   }

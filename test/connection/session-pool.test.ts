@@ -129,6 +129,8 @@ describeEachEngine('session pool', (engine) => {
     assert.deepEqual(await tight.select('SELECT COUNT(*) AS n FROM items'), [{ n: 0 }]);
   });
 
+  const held: (() => Promise<void>)[] = [];
+
   /** Holds the counter row locked in a transaction of `owner`, in a flow of its own, until `release()`. */
   async function lockCounter(owner: Connection): Promise<{ release(): Promise<void>; releasedBySafety(): boolean }> {
     const holding = signal();
@@ -147,14 +149,13 @@ describeEachEngine('session pool', (engine) => {
       bySafety = true;
       finish.fire();
     }, 8000);
-    return {
-      release: async () => {
-        clearTimeout(safety);
-        finish.fire();
-        await holder;
-      },
-      releasedBySafety: () => bySafety,
+    const release = async () => {
+      clearTimeout(safety);
+      finish.fire();
+      await holder;
     };
+    held.push(release); // released by cleanUp when an assertion failed first
+    return { release, releasedBySafety: () => bySafety };
   }
 
   /** Five INSERTs into `items` sent at once on `connection`, and what each ended with. */
@@ -165,6 +166,7 @@ describeEachEngine('session pool', (engine) => {
   }
 
   async function cleanUp(): Promise<void> {
+    await Promise.all(held.splice(0).map((release) => release()));
     await db.delete('DELETE FROM items');
     await db.update('UPDATE counters SET n = 0');
   }
@@ -228,6 +230,26 @@ describeEachEngine('session pool', (engine) => {
     await lock.release();
     assert.deepEqual(await Promise.all(blocked), blocked.map(() => 1));
     await assertNeverRan(cold);
+  });
+
+  test('each waiting statement gets its own acquireTimeoutMs, counted from when it asked', async (t) => {
+    t.after(cleanUp);
+    const lock = await lockCounter(tight);
+    let secondSettled = false;
+    const first = outcome(tight.insert('INSERT INTO items (flow) VALUES (?)', ['late first']));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = outcome(tight.insert('INSERT INTO items (flow) VALUES (?)', ['late second'])).finally(() => {
+      secondSettled = true;
+    });
+    const firstOutcome = await first;
+    assert.ok(firstOutcome instanceof PoolTimeoutError, `PoolTimeoutError, got ${String(firstOutcome)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(secondSettled, false, 'the later statement still waits when the earlier one gives up');
+    const secondOutcome = await second;
+    assert.ok(secondOutcome instanceof PoolTimeoutError, `PoolTimeoutError, got ${String(secondOutcome)}`);
+    assert.equal(lock.releasedBySafety(), false);
+    await lock.release();
+    await assertNeverRan(tight);
   });
 
   test("another flow's write never runs inside this flow's transaction", async () => {
