@@ -202,7 +202,14 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return (await this.runWrite('insert', this.compileInsertRows(rows, undefined))) as WriteResult;
   }
 
-  /** Inserts one row and returns its generated key (`RETURNING` where the engine needs it). */
+  /**
+   * Inserts one row and returns its generated key: the auto-increment value
+   * (MySQL/MariaDB), the rowid (SQLite), or `RETURNING keyColumn` (PostgreSQL,
+   * so a key not named `id` must be named there).
+   *
+   * @example
+   * const uid = await db.table('auser').insertGetId({ name: 'Ada' }, 'uid');
+   */
   async insertGetId(values: Record<string, unknown>, keyColumn = 'id'): Promise<number | string | bigint | null> {
     const returning = this.connection.dialect.insertReturning ? keyColumn : undefined;
     return ((await this.runWrite('insert', this.compileInsertRows([values], returning))) as WriteResult).insertId;
