@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors/configuration-error.js';
+import { syntaxErrorIn } from './config-syntax-error.js';
 import { loadEnvFiles } from './env.js';
 import { normalizeConfig } from './normalize.js';
 import type { NormalizedConfig } from './types.js';
@@ -94,7 +95,7 @@ export function readConfigFile(file: string): unknown {
     }
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`Cannot load the database configuration ${file}: ${describe(error)}.`, {
+    throw new ConfigurationError(`Cannot load the database configuration ${file}: ${syntaxErrorIn(file, error) ?? describe(error)}.`, {
       cause: error,
     });
   }

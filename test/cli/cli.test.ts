@@ -59,6 +59,28 @@ describe('so-db command line', () => {
     assert.match(named.stderr, /^so-db: Database configuration file not found: .*nowhere\.json \(named by --config\)\.\n$/);
   });
 
+  test('a syntax error in the configuration is one line naming file, line, column and the parser message', async () => {
+    const broken = new TempProject();
+    try {
+      // Under plain node, .ts goes through tsx and .mjs through require(): both must say where.
+      for (const file of ['config/database.ts', 'config/database.mjs']) {
+        const path = broken.write(
+          file,
+          "import { defineConfig } from 'so-database';\n\nexport default defineConfig({\n  connections: {\n    main: { driver: 'sqlite', database: 'app.sqlite' }\n  )\n});\n",
+        );
+        const result = await broken.run(['--config', file, 'status']);
+        assert.equal(result.code, 1, file);
+        assert.equal(
+          result.stderr,
+          `so-db: Cannot load the database configuration ${path}: syntax error at line 6, column 3: Expected "}" but found ")".\n`,
+        );
+        assert.equal(result.stdout, '');
+      }
+    } finally {
+      broken.cleanup();
+    }
+  });
+
   test('an invalid option value is refused before anything runs', async () => {
     const result = await project.run(['migrate:rollback', '--step', '0']);
     assert.equal(result.code, 1);

@@ -192,7 +192,7 @@ export default defineConfig({
   it('refuses a file that does not parse, naming it, with the parser error as cause and no password', () => {
     const file = write('config/database.json', `{ "connections": { "db": { "driver": "mysql", "password": "${PASSWORD}" ,, } } }`);
     const error = catchError(() => loadConfig({ cwd }));
-    assert.ok(error.message.startsWith(`Cannot load the database configuration ${file}: SyntaxError`), error.message);
+    assert.ok(error.message.startsWith(`Cannot load the database configuration ${file}: syntax error at line 1, column `), error.message);
     assert.ok(error.cause instanceof SyntaxError);
     assert.ok(!error.message.includes(PASSWORD));
     assert.ok(!String(error).includes(PASSWORD));
@@ -202,6 +202,50 @@ export default defineConfig({
     assert.ok(tsError.message.startsWith(`Cannot load the database configuration ${tsFile}:`), tsError.message);
     assert.ok(tsError.cause instanceof Error);
     assert.ok(!tsError.message.includes(PASSWORD));
+  });
+
+  it('a syntax error names file, line, column and the parser message, for .ts, .mjs, .js and .json alike', () => {
+    // The same mistake (a parenthesis for a brace, line 5) in each kind of file.
+    const sources: Record<string, string> = {
+      'database.ts': "import { defineConfig } from 'so-database';\nexport default defineConfig({\n  connections: {\n    db: { driver: 'mysql', password: 'hunter2-secret' }\n  )\n});\n",
+      'database.mjs': "export default {\n  default: 'db',\n  connections: {\n    db: { driver: 'mysql', password: 'hunter2-secret' }\n  )\n};\n",
+      'database.js': "module.exports = {\n  default: 'db',\n  connections: {\n    db: { driver: 'mysql', password: 'hunter2-secret' }\n  )\n};\n",
+      'database.json': '{\n  "default": "db",\n  "connections": {\n    "db": { "driver": "mysql", "password": "hunter2-secret" }\n  )\n}\n',
+    };
+    for (const [name, source] of Object.entries(sources)) {
+      const file = write(`config/${name}`, source);
+      const error = catchError(() => loadConfig({ cwd, path: `config/${name}` }));
+      const expected = name.endsWith('.json') ? 'Expected "," in JSON' : 'Expected "}"';
+      assert.equal(
+        error.message,
+        `Cannot load the database configuration ${file}: syntax error at line 5, column 3: ${expected} but found ")".`,
+        name,
+      );
+      assert.ok(error.cause instanceof Error, name);
+    }
+  });
+
+  it('a syntax error never quotes the source: a string the parser stumbles on is "a string"', () => {
+    const cases: Record<string, string> = {
+      'database.ts': "export default {\n  connections: {\n    db: { driver: 'mysql', password: 'é' 'hunter2-secret' },\n  },\n};\n",
+      'database.mjs': 'export default {\n  connections: {\n    db: { driver: "mysql", password: "é" "hunter2-secret" },\n  },\n};\n',
+      'database.json': '{\n  "connections": {\n    "db": { "driver": "mysql", "password": "é" "hunter2-secret" }\n  }\n}\n',
+    };
+    for (const [name, source] of Object.entries(cases)) {
+      const file = write(`config/${name}`, source);
+      const error = catchError(() => loadConfig({ cwd, path: `config/${name}` }));
+      // Columns count characters from 1 (esbuild reports bytes from 0; é is two): the quote before hunter2.
+      const column = source.split('\n')[2].indexOf('hunter2');
+      const expected = name.endsWith('.json') ? 'Expected "," in JSON but found a string' : 'Expected "}" but found a string';
+      assert.equal(error.message, `Cannot load the database configuration ${file}: syntax error at line 3, column ${column}: ${expected}.`);
+      assert.ok(!String(error).includes('hunter2'), name);
+    }
+  });
+
+  it('a SyntaxError the file throws itself is not taken for a syntax error of the file', () => {
+    write('config/database.mjs', `throw new SyntaxError('DB_URL is not a URL');`);
+    const error = catchError(() => loadConfig({ cwd }));
+    assert.match(error.message, /config\/database\.mjs: SyntaxError \(see cause\)\.$/);
   });
 
   it('refuses a file that throws, keeping what it threw as the cause', () => {
@@ -230,7 +274,7 @@ describe('loadConfig under plain node', () => {
   // run by a child `node` with no flags: the config .ts can only be loaded by tsx's require API.
   it('loads a .ts config that imports defineConfig and env from so-database', () => {
     const app = cwd;
-    const sources = ['config/env.ts', 'config/normalize.ts', 'config/config-loader.ts', 'config/define-config.ts'];
+    const sources = ['config/env.ts', 'config/normalize.ts', 'config/config-loader.ts', 'config/config-syntax-error.ts', 'config/define-config.ts'];
     for (const file of [...sources, 'config/types.ts', 'errors/configuration-error.ts', 'errors/database-error.ts']) {
       const output = ts.transpileModule(readFileSync(join(ROOT, 'src', file), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
