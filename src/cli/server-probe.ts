@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { DriverName, NormalizedConnectionConfig, ServerConfig } from '../config/types.js';
 import type { DriverSession } from '../dialect/dialect.js';
 import { dialectFor } from '../dialect/dialects.js';
@@ -14,6 +15,9 @@ export interface ServerStatus {
   database: string;
   /** `host:port/database`, or the SQLite file. */
   target: string;
+  /** `new`: a database file that does not exist yet, created on first use (SQLite). */
+  status: 'up' | 'down' | 'new';
+  /** Usable: up, or new. */
   reachable: boolean;
   error?: string;
   version?: string;
@@ -47,9 +51,13 @@ export async function probeServer(
 ): Promise<ServerStatus> {
   const described = { role, ...describeServer(config.driver, server) };
   const dialect = dialectFor(config.driver);
-  // Opening a missing SQLite file would create it.
-  if (config.driver === 'sqlite' && server.database !== ':memory:' && !existsSync(server.database)) {
-    return { ...described, reachable: false, error: `database file not found: ${described.target}` };
+  // Opening a missing file would create it: status only looks. The first query creates it,
+  // unless its folder is missing too.
+  const file = dialect.databaseFile?.(server) ?? null;
+  if (file !== null && !existsSync(file)) {
+    if (existsSync(dirname(file))) return { ...described, status: 'new', reachable: true };
+    const folder = displayPath(dirname(file));
+    return { ...described, status: 'down', reachable: false, error: `database file not found, and its folder ${folder} does not exist` };
   }
   let session: DriverSession | undefined;
   try {
@@ -58,13 +66,13 @@ export async function probeServer(
     const start = performance.now();
     await session.all('SELECT 1', []);
     const latencyMs = Math.round((performance.now() - start) * 100) / 100;
-    return { ...described, reachable: true, version: String(rows[0]?.version ?? ''), latencyMs };
+    return { ...described, status: 'up', reachable: true, version: String(rows[0]?.version ?? ''), latencyMs };
   } catch (error) {
     const translated =
       error instanceof DatabaseError
         ? error
         : dialect.translateError(error, { connection: config.name, host: server.host, port: server.port, connecting: true });
-    return { ...described, reachable: false, error: translated.message };
+    return { ...described, status: 'down', reachable: false, error: translated.message };
   } finally {
     await session?.close().catch(() => {});
   }

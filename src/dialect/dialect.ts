@@ -99,6 +99,11 @@ export interface Dialect {
   readonly twoPhase: TwoPhaseStatements | null;
   /** Opens one session (loading the driver package on first use). */
   openSession(server: ServerConfig, options: OpenSessionOptions): Promise<DriverSession>;
+  /**
+   * The local file a session opens, which opening creates when it does not exist (SQLite);
+   * null for an in-memory database; absent for engines behind a server.
+   */
+  databaseFile?(server: ServerConfig): string | null;
   /** Statements sent once on every new session (read-only mode, pragmas). */
   sessionSetup(server: ServerConfig, options: { readOnly: boolean }): string[];
   /** Turns a driver error into the library's error, without a password in it. */

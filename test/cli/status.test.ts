@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import type { ConnectionOptions } from '../../src/config/types.js';
 import { describeEachEngine, MYSQL, type ThrowawayDatabase } from '../support/engines.js';
 import { ensureBuilt, TempProject } from './cli-harness.js';
@@ -19,6 +20,7 @@ interface StatusJson {
     servers: {
       role: 'write' | 'read' | null;
       target: string;
+      status: 'up' | 'down' | 'new';
       reachable: boolean;
       error?: string;
       version?: string;
@@ -91,6 +93,7 @@ describeEachEngine('so-db status', (engine) => {
     assert.equal(up.servers.length, 1);
     assert.equal(up.servers[0].role, null);
     assert.equal(up.servers[0].reachable, true, up.servers[0].error);
+    assert.equal(up.servers[0].status, 'up');
     assert.match(up.servers[0].version ?? '', /\d+\.\d+/);
     assert.equal(typeof up.servers[0].latencyMs, 'number');
     assert.ok(up.servers[0].target.includes(engine.driver === 'sqlite' ? '.sqlite' : `/${database.database}`));
@@ -100,6 +103,7 @@ describeEachEngine('so-db status', (engine) => {
 
     const down = byName.get('down')!.servers[0];
     assert.equal(down.reachable, false);
+    assert.equal(down.status, 'down');
     assert.equal(down.target, '127.0.0.1:1/shop');
     assert.match(down.error ?? '', /ECONNREFUSED/);
     assert.match(down.error ?? '', /connection \[down\]/);
@@ -136,5 +140,73 @@ describeEachEngine('so-db status', (engine) => {
     assert.equal(code, 0, JSON.stringify(value));
     assert.equal(value.ok, true);
     assert.deepEqual(value.connections.map((c) => c.name), ['main']);
+  });
+});
+
+// Only SQLite opens (and so creates) a local file; the other engines have a server to reach.
+describe('so-db status and a SQLite file that does not exist yet', () => {
+  let project: TempProject;
+  const suffix = randomBytes(4).toString('hex');
+  const fresh = `storage/fresh_${suffix}.sqlite`;
+  const unread = `storage/readonly_${suffix}.sqlite`;
+
+  before(() => {
+    ensureBuilt();
+    project = new TempProject({
+      default: 'fresh',
+      connections: {
+        fresh: { driver: 'sqlite', database: fresh },
+        legacy: { driver: 'sqlite', database: unread, readOnly: true },
+      },
+    });
+    mkdirSync(join(project.dir, 'storage'));
+  });
+
+  after(() => project?.cleanup());
+
+  test('is new (created on first use), not down; exit 0; status does not create it', async () => {
+    const { code, value, stderr } = await project.json<StatusJson>(['status']);
+    assert.equal(code, 0, stderr);
+    assert.equal(value.ok, true);
+    for (const connection of value.connections) {
+      const [server] = connection.servers;
+      assert.equal(server.status, 'new', connection.name);
+      assert.equal(server.reachable, true);
+      assert.equal(server.error, undefined);
+      assert.equal(server.version, undefined);
+    }
+    assert.deepEqual(value.connections.map((c) => c.servers[0].target), [fresh, unread]);
+
+    const text = await project.run(['status']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /│ fresh \(default\) .*│ new /);
+    assert.match(text.stdout, new RegExp(`^• fresh: ${fresh.replace('.', '\\.')} does not exist yet; the first query creates it\\.$`, 'm'));
+    assert.doesNotMatch(text.stdout, /DOWN|✗/);
+    assert.equal(existsSync(join(project.dir, fresh)), false, 'status created the file');
+    assert.equal(existsSync(join(project.dir, unread)), false, 'status created the file');
+  });
+
+  test('after the first query it is up', async () => {
+    const query = await project.run(['query', 'fresh', 'SELECT 1 AS one']);
+    assert.equal(query.code, 0, query.stderr);
+    assert.equal(existsSync(join(project.dir, fresh)), true);
+    const { code, value } = await project.json<StatusJson>(['status']);
+    assert.equal(code, 0);
+    assert.deepEqual(value.connections.map((c) => [c.name, c.servers[0].status]), [
+      ['fresh', 'up'],
+      ['legacy', 'new'],
+    ]);
+    assert.match(value.connections[0].servers[0].version ?? '', /^3\./);
+  });
+
+  test('a file whose folder is missing cannot be created: down, exit 1', async () => {
+    project.writeConfig({ connections: { lost: { driver: 'sqlite', database: `nowhere_${suffix}/app.sqlite` } } }, 'config/lost.json');
+    const { code, value } = await project.json<StatusJson>(['--config', 'config/lost.json', 'status']);
+    assert.equal(code, 1);
+    assert.equal(value.ok, false);
+    const [server] = value.connections[0].servers;
+    assert.equal(server.status, 'down');
+    assert.equal(server.reachable, false);
+    assert.equal(server.error, `database file not found, and its folder nowhere_${suffix} does not exist`);
   });
 });

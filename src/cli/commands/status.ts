@@ -22,7 +22,7 @@ function probeConnection(config: NormalizedConnectionConfig): Promise<ServerStat
 /** `so-db status [--json]`: every configured connection, each of its servers probed. */
 export function statusCommand(): Command {
   return new Command('status')
-    .description('check every configured connection: driver, server, read-only, reachable or the error, version, latency (exit 1 if one is down)')
+    .description('check every configured connection: driver, server, read-only, up, new (a SQLite file not created yet) or down and why, version, latency (exit 1 if one is down)')
     .option('--json', 'print JSON for scripts')
     .action(
       action(async (options: { json?: boolean }, command: Command): Promise<ExitCode> => {
@@ -37,7 +37,8 @@ export function statusCommand(): Command {
             servers: await probeConnection(connection),
           })),
         );
-        const ok = connections.every((c) => c.servers.every((s) => s.reachable));
+        // A new SQLite file is not a failure: the first query creates it.
+        const ok = connections.every((c) => c.servers.every((s) => s.status !== 'down'));
         const { out } = context;
         if (options.json) {
           out.json({ ok, connections });
@@ -45,7 +46,7 @@ export function statusCommand(): Command {
         }
         const c = out.color;
         const rows: string[][] = [];
-        const errors: string[] = [];
+        const notes: string[] = [];
         for (const connection of connections) {
           connection.servers.forEach((server, index) => {
             const first = index === 0;
@@ -55,17 +56,17 @@ export function statusCommand(): Command {
               server.target,
               server.role ?? c.dim('-'),
               first ? (connection.readOnly ? c.yellow('yes') : 'no') : '',
-              server.reachable ? c.green('up') : c.red('DOWN'),
+              server.status === 'up' ? c.green('up') : server.status === 'new' ? c.cyan('new') : c.red('DOWN'),
               server.version ?? '',
               server.latencyMs === undefined ? '' : `${server.latencyMs.toFixed(2)} ms`,
             ]);
-            if (!server.reachable) {
-              errors.push(`${c.red('✗')} ${connection.name}${server.role ? ` (${server.role})` : ''}: ${server.error}`);
-            }
+            const who = `${connection.name}${server.role ? ` (${server.role})` : ''}`;
+            if (server.status === 'down') notes.push(`${c.red('✗')} ${who}: ${server.error}`);
+            if (server.status === 'new') notes.push(`${c.cyan('•')} ${who}: ${server.target} does not exist yet; the first query creates it.`);
           });
         }
         out.line(out.table(['Connection', 'Driver', 'Server', 'Role', 'Read-only', 'Status', 'Version', 'Latency'], rows));
-        for (const error of errors) out.line(error);
+        for (const note of notes) out.line(note);
         return ok ? 0 : 1;
       }),
     );

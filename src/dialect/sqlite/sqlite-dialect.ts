@@ -40,6 +40,11 @@ export const sqliteDialect: Dialect = {
     }
   },
 
+  databaseFile(server) {
+    // '' is a temporary database, deleted when closed.
+    return server.database === ':memory:' || server.database === '' ? null : server.database;
+  },
+
   sessionSetup(server: ServerConfig, { readOnly }) {
     const setup = ['PRAGMA foreign_keys = ON'];
     // WAL lets readers in other processes work while this one writes.
