@@ -41,6 +41,9 @@ export class PostgresSession implements DriverSession {
 
   async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
     const result = await this.#send(sql, params);
+    // COMMIT of a transaction that a failed statement aborted (a statement timeout, say) rolls it
+    // back without an error, only a ROLLBACK tag: committing must not seem to have worked.
+    if (result.command === 'ROLLBACK' && sql === 'COMMIT') throw abortedCommit();
     const first = result[0];
     return {
       affectedRows: result.count ?? 0,
@@ -66,6 +69,11 @@ export class PostgresSession implements DriverSession {
       throw error;
     }
   }
+}
+
+function abortedCommit(): Error {
+  const message = 'COMMIT rolled the transaction back: a statement in it failed, which aborted the transaction';
+  return Object.assign(new Error(message), { code: '25P02' });
 }
 
 function lostSession(): Error {
