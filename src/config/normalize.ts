@@ -21,14 +21,19 @@ const SERVER_KEYS = [...TEXT_KEYS, 'port'];
 const CONNECTION_KEYS = [
   ...SERVER_KEYS,
   ...['driver', 'url', 'readOnly', 'pool', 'write', 'read', 'sticky', 'fallbackToWriter'],
-  ...['maxReplicationLag', 'readYourWrites'],
+  ...['maxReplicationLag', 'readYourWrites', 'statementTimeoutMs'],
 ];
+const CONNECTION_ONLY_KEYS = CONNECTION_KEYS.filter((key) => !SERVER_KEYS.includes(key) && key !== 'url' && key !== 'driver');
 // Keys other libraries use for ours: silently ignoring them would connect with the defaults.
 const KNOWN_MISSPELLINGS: Record<string, string> = {
   user: 'username',
   hostname: 'host',
   pass: 'password',
   dbname: 'database',
+  statementTimeout: 'statementTimeoutMs',
+  statement_timeout: 'statementTimeoutMs',
+  max_statement_time: 'statementTimeoutMs',
+  queryTimeout: 'statementTimeoutMs',
 };
 const PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
 
@@ -103,7 +108,7 @@ function normalizeConnection(name: string, options: unknown, cwd: string): Norma
   if (split) {
     const writeEntry = isAbsent(options.write) ? {} : options.write;
     if (!isObject(writeEntry)) fail(name, 'write', `write must be an object, got ${kind(writeEntry)}`);
-    checkMisspellings(name, writeEntry, SERVER_KEYS, 'write.');
+    checkServerEntry(name, writeEntry, 'write.');
     write = completeServer(name, driver, { ...base, ...readServer(name, writeEntry, 'write.') }, 'write.', true, cwd);
     read = readEntries(name, options.read).map((entry, i) => {
       const prefix = `read[${i}].`;
@@ -123,6 +128,9 @@ function normalizeConnection(name: string, options: unknown, cwd: string): Norma
     sticky: readBoolean(name, 'sticky', options.sticky, false),
     fallbackToWriter: readBoolean(name, 'fallbackToWriter', options.fallbackToWriter, true),
   };
+  if (!isAbsent(options.statementTimeoutMs)) {
+    connection.statementTimeoutMs = readInteger(name, 'statementTimeoutMs', options.statementTimeoutMs, 0, 1);
+  }
   const lag = options.maxReplicationLag;
   if (!isAbsent(lag)) {
     const seconds = typeof lag === 'string' && /^\d+(\.\d+)?$/.test(lag.trim()) ? Number(lag) : lag;
@@ -247,7 +255,7 @@ function readEntries(name: string, value: unknown): Raw[] {
   }
   return entries.map((entry, i) => {
     if (!isObject(entry)) fail(name, `read[${i}]`, `read[${i}] must be an object, got ${kind(entry)}`);
-    checkMisspellings(name, entry, SERVER_KEYS, `read[${i}].`);
+    checkServerEntry(name, entry, `read[${i}].`);
     return entry;
   });
 }
@@ -360,6 +368,16 @@ function readBoolean(name: string, key: string, value: unknown, fallback: boolea
   if (isAbsent(value)) return fallback;
   if (typeof value !== 'boolean') fail(name, key, `${key} must be true or false, got ${show(value)}`);
   return value;
+}
+
+/** Refuses a key of the whole connection (e.g. statementTimeoutMs) in one server's entry, where it would be ignored. */
+function checkServerEntry(name: string, entry: Raw, prefix: string): void {
+  checkMisspellings(name, entry, SERVER_KEYS, prefix);
+  for (const key of CONNECTION_ONLY_KEYS) {
+    if (Object.hasOwn(entry, key)) {
+      fail(name, prefix + key, `${key} belongs to the connection, not to one server`, 'set it on the connection: it applies to every server');
+    }
+  }
 }
 
 /** Refuses near-misses of our keys (`readonly`, `read_only`, `user`) rather than ignore them. */

@@ -35,6 +35,12 @@ export interface ConnectionKeys extends ServerOptions {
   url?: string;
   readOnly?: boolean;
   pool?: PoolOptions;
+  /**
+   * The server ends a statement that runs longer, with a `QueryError`: PostgreSQL
+   * `statement_timeout`, MariaDB `max_statement_time`, MySQL `max_execution_time`
+   * (SELECT only). SQLite has no such limit: accepted and ignored there.
+   */
+  statementTimeoutMs?: number | string;
   /** Read/write splitting: each entry is merged over the connection's own keys. */
   write?: ServerOptions;
   read?: ServerOptions[];
@@ -90,6 +96,8 @@ export interface NormalizedConnectionConfig {
   driver: DriverName;
   readOnly: boolean;
   pool: { min: number; max: number; acquireTimeoutMs: number };
+  /** On every server of the connection; absent: no limit. */
+  statementTimeoutMs?: number;
   /** The server that takes writes (the only one on an unsplit connection). */
   write: ServerConfig;
   /** Replicas; empty on an unsplit connection. */

@@ -368,6 +368,7 @@ export class Connection {
       dialect: this.dialect,
       server,
       readOnly: this.readOnly,
+      statementTimeoutMs: this.#config.statementTimeoutMs,
       max: this.#config.pool.max,
       acquireTimeoutMs: this.#config.pool.acquireTimeoutMs,
       setUp: async (session: DriverSession, statements: string[]) => {

@@ -1,5 +1,5 @@
 import type { ServerConfig } from '../config/types.js';
-import type { Dialect, DriverSession, Row, WriteResult } from '../dialect/dialect.js';
+import type { Dialect, DriverSession, Row, SessionSettings, WriteResult } from '../dialect/dialect.js';
 import { ConnectionError, PoolTimeoutError } from '../errors/connection-errors.js';
 import { queryEvents } from './query-events.js';
 
@@ -36,6 +36,8 @@ export interface SessionPoolOptions {
   dialect: Dialect;
   server: ServerConfig;
   readOnly: boolean;
+  /** The server ends a statement that runs longer; absent: no limit. */
+  statementTimeoutMs?: number;
   max: number;
   acquireTimeoutMs: number;
   /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
@@ -64,8 +66,12 @@ export class SessionPool {
   #opening = 0;
   #closed = false;
 
+  readonly #settings: SessionSettings;
+
   constructor(options: SessionPoolOptions) {
     this.#options = options;
+    this.#settings = { readOnly: options.readOnly };
+    if (options.statementTimeoutMs !== undefined) this.#settings.statementTimeoutMs = options.statementTimeoutMs;
     this.server = options.server;
     this.#max = Math.max(1, Math.min(options.max, options.dialect.maxSessions));
   }
@@ -225,18 +231,19 @@ export class SessionPool {
 
   async #openOne(): Promise<PooledSession> {
     this.#opening++;
-    const { dialect, server, readOnly, connection } = this.#options;
+    const { dialect, server, connection } = this.#options;
+    const settings = this.#settings;
     let pooled: PooledSession | undefined;
     try {
       const driver = await dialect.openSession(server, {
+        ...settings,
         connection,
-        readOnly,
         onBroken: () => {
           if (pooled !== undefined && !pooled.reserved && pooled.inFlight === 0) this.#drop(pooled);
         },
       });
       pooled = new PooledSession(driver, this);
-      const setup = dialect.sessionSetup(server, { readOnly });
+      const setup = dialect.sessionSetup(server, settings, driver);
       if (setup.length > 0) {
         try {
           await this.#options.setUp(driver, setup);

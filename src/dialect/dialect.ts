@@ -25,9 +25,15 @@ export interface DriverSession {
   readonly broken: boolean;
 }
 
-export interface OpenSessionOptions {
-  connection: string;
+/** Settings of every session of a connection, whichever server it is on. */
+export interface SessionSettings {
   readOnly: boolean;
+  /** The server ends a statement that runs longer than this; absent: no limit. */
+  statementTimeoutMs?: number;
+}
+
+export interface OpenSessionOptions extends SessionSettings {
+  connection: string;
   /** Called when the session dies on its own (killed, server restart). */
   onBroken(): void;
 }
@@ -104,8 +110,8 @@ export interface Dialect {
    * null for an in-memory database; absent for engines behind a server.
    */
   databaseFile?(server: ServerConfig): string | null;
-  /** Statements sent once on every new session (read-only mode, pragmas). */
-  sessionSetup(server: ServerConfig, options: { readOnly: boolean }): string[];
+  /** Statements sent once on every new session, just opened by `openSession` (read-only mode, timeouts, pragmas). */
+  sessionSetup(server: ServerConfig, settings: SessionSettings, session: DriverSession): string[];
   /** Turns a driver error into the library's error, without a password in it. */
   translateError(error: unknown, context: ErrorContext): DatabaseError;
   /** Quotes an identifier (for the few statements written by hand: savepoints, XA). */

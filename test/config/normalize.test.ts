@@ -468,6 +468,39 @@ describe('normalizeConfig: options', () => {
     }
   });
 
+  it('validates statementTimeoutMs: a positive whole number of milliseconds, numeric strings accepted', () => {
+    assert.equal(normalize({ db: { driver: 'pgsql', statementTimeoutMs: 300 } }).connections.db.statementTimeoutMs, 300);
+    assert.equal(normalize({ db: { driver: 'mysql', statementTimeoutMs: ' 1500 ' } }).connections.db.statementTimeoutMs, 1500);
+    assert.equal(normalize({ db: { driver: 'sqlite', database: ':memory:', statementTimeoutMs: 5 } }).connections.db.statementTimeoutMs, 5);
+    assert.equal(Object.hasOwn(normalize({ db: { driver: 'mysql' } }).connections.db, 'statementTimeoutMs'), false);
+    for (const [value, shown] of [[0, '0'], [-5, '-5'], [2.5, '2.5'], ['soon', '"soon"'], [true, 'true'], [{}, 'an object']] as const) {
+      expectError(() => normalize({ db: { driver: 'mysql', password: PASSWORD, statementTimeoutMs: value } }), {
+        connection: 'db',
+        key: 'statementTimeoutMs',
+        message: `Connection [db]: statementTimeoutMs must be a positive integer, got ${shown} (key "statementTimeoutMs").`,
+      });
+    }
+    for (const key of ['statementTimeout', 'statement_timeout', 'statement_timeout_ms', 'max_statement_time', 'queryTimeout']) {
+      expectError(() => normalize({ db: { driver: 'mysql', password: PASSWORD, [key]: 300 } }), {
+        connection: 'db',
+        key,
+        message: /did you mean "statementTimeoutMs"\?/,
+      });
+    }
+    // It applies to every server of a split connection; one server's entry cannot carry it.
+    const split = normalize({ db: { driver: 'pgsql', host: 'w', statementTimeoutMs: '250', read: [{ host: 'r1' }] } });
+    assert.equal(split.connections.db.statementTimeoutMs, 250);
+    expectError(() => normalize({ db: { driver: 'pgsql', host: 'w', read: [{ host: 'r1', statementTimeoutMs: 250 }] } }), {
+      connection: 'db',
+      key: 'read[0].statementTimeoutMs',
+      message: /statementTimeoutMs belongs to the connection, not to one server.*set it on the connection/,
+    });
+    expectError(() => normalize({ db: { driver: 'pgsql', host: 'w', write: { statementTimeoutMs: 250 }, read: [{ host: 'r1' }] } }), {
+      connection: 'db',
+      key: 'write.statementTimeoutMs',
+    });
+  });
+
   it('validates replication lag and read-your-writes', () => {
     const config = normalize({ db: { driver: 'mysql', maxReplicationLag: '2.5', readYourWrites: 'position' } });
     assert.equal(config.connections.db.maxReplicationLag, 2.5);

@@ -69,9 +69,17 @@ export const mysqlDialect: Dialect = {
     return session;
   },
 
-  sessionSetup(server, { readOnly }) {
+  sessionSetup(server, { readOnly, statementTimeoutMs }, session) {
     const setup = charsetSetup(server, wireCharset(server, knownCollation));
     if (readOnly) setup.push('SET SESSION TRANSACTION READ ONLY');
+    if (statementTimeoutMs !== undefined) {
+      // MariaDB counts seconds (fractions allowed) for every statement; MySQL milliseconds, for SELECT only.
+      setup.push(
+        (session as MysqlSession).mariadb
+          ? `SET SESSION max_statement_time = ${statementTimeoutMs / 1000}`
+          : `SET SESSION max_execution_time = ${statementTimeoutMs}`,
+      );
+    }
     return setup;
   },
 

@@ -20,6 +20,9 @@ const NETWORK_ERRNO: Record<string, number> = {
 /** Server errors that end the session: ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED. */
 const SESSION_ENDING_ERRNO = new Set([1053, 1927]);
 
+/** MariaDB errors mysql2 has no name for (its table is MySQL's): the name MariaDB gives them. */
+const MARIADB_CODES: Record<number, string> = { 1969: 'ER_STATEMENT_TIMEOUT' };
+
 /** CR_SERVER_GONE_ERROR: mysql2's own "closed state" errors carry no number. */
 const SERVER_GONE = 2006;
 
@@ -32,7 +35,8 @@ export function endsMysqlSession(error: unknown): boolean {
 
 /** mysql2 errors: `code` (ER_...), `errno`, `sqlState`, `sqlMessage`; `fatal` when the session is gone. */
 export function translateMysqlError(error: unknown, context: ErrorContext): DatabaseError {
-  const code = errorCode(error);
+  const errnoField = errorField(error, 'errno');
+  const code = errorCode(error) ?? (typeof errnoField === 'number' ? MARIADB_CODES[errnoField] : undefined);
   const sqlState = errorField(error, 'sqlState') as string | undefined;
   const serverMessage = (errorField(error, 'sqlMessage') as string | undefined) ?? errorMessage(error);
   const networkErrno = code === undefined ? undefined : NETWORK_ERRNO[code];

@@ -29,6 +29,12 @@ export class MysqlSession implements DriverSession {
     return this.#broken;
   }
 
+  /** MariaDB, not MySQL: it names itself in the handshake's server version (`5.5.5-10.11.6-MariaDB`), which mysql2 keeps. */
+  get mariadb(): boolean {
+    const handshake = (this.#connection as unknown as { _handshakePacket?: { serverVersion?: unknown } })._handshakePacket;
+    return typeof handshake?.serverVersion === 'string' && /mariadb/i.test(handshake.serverVersion);
+  }
+
   all(sql: string, params: readonly unknown[]): Promise<Row[]> {
     return this.#send(sql, params) as Promise<Row[]>;
   }

@@ -48,6 +48,7 @@ export const postgresDialect: Dialect = {
     const startup: Record<string, string> = { application_name: 'so-database' };
     if (server.schema) startup.search_path = quoteDoubled(server.schema);
     if (options.readOnly) startup.default_transaction_read_only = 'on';
+    if (options.statementTimeoutMs !== undefined) startup.statement_timeout = String(options.statementTimeoutMs);
     let session: PostgresSession | undefined;
     const sql = postgres({
       host: server.socket ?? server.host,
