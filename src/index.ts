@@ -48,5 +48,7 @@ export type { RecoverOptions, RecoveryResult } from './transaction/recovery.js';
 export type { ReplicaHealthChange } from './connection/query-events.js';
 // schema, migrations (issue 6)
 export { Schema } from './schema/schema.js';
+// Kysely's column types, which the file `so-db types` writes uses (and to type inserts and updates with it)
+export type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 export { MigrationError } from './migrations/migration-error.js';
 export type { MigrationDb, MigrationModule } from './migrations/migration-file.js';

@@ -118,6 +118,35 @@ export interface Dialect {
   quoteIdentifier(name: string): string;
   /** Replication queries for read/write splitting (lag, read-your-writes); absent where the engine has no replicas. */
   readonly replication?: ReplicationSql;
+  /** How the engine's catalog lists tables and columns (`so-db types`). */
+  readonly catalog: SchemaCatalog;
+}
+
+/** Reads of the engine's catalog. */
+export interface SchemaCatalog {
+  /**
+   * One row (a `CatalogColumn`) per column of every table and view the session can see in
+   * its database, in table, then column order. Flags are booleans or 0/1, as the driver returns them.
+   */
+  readonly columnsSql: string;
+}
+
+/** One row of `SchemaCatalog.columnsSql`. */
+export interface CatalogColumn {
+  /** The schema (PostgreSQL) or database (MySQL) of the table; null on SQLite. */
+  table_schema: string | null;
+  table_name: string;
+  is_view: boolean | number;
+  column_name: string;
+  /** The type name as the catalog spells it (`int4`, `varchar`, SQLite's declared type). */
+  data_type: string;
+  is_nullable: boolean | number;
+  /** An auto-increment, serial or identity key (SQLite: the rowid). */
+  auto_increment: boolean | number;
+  /** The database fills it when an insert leaves it out (a DEFAULT, an identity). */
+  has_default: boolean | number;
+  /** The database computes it and refuses a value (a generated column, PostgreSQL's GENERATED ALWAYS identity). */
+  generated_always: boolean | number;
 }
 
 /**

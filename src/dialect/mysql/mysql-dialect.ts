@@ -4,6 +4,7 @@ import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
 import { quoteBacktick } from '../quote-identifier.js';
+import { mysqlCatalog } from './mysql-catalog.js';
 import { charsetSetup, checkCharsetNames, wireCharset } from './mysql-charset.js';
 import { translateMysqlError } from './mysql-errors.js';
 import { mysqlReplication } from './mysql-replication.js';
@@ -33,6 +34,7 @@ export const mysqlDialect: Dialect = {
   insertReturning: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
+  catalog: mysqlCatalog,
   beginStatement: 'START TRANSACTION',
   // MariaDB has no FOR SHARE; both MySQL and MariaDB take this form.
   // OFFSET needs a LIMIT in MySQL: the largest one it takes.

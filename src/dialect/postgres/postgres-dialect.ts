@@ -4,6 +4,7 @@ import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
 import { quoteDoubled } from '../quote-identifier.js';
+import { postgresCatalog } from './postgres-catalog.js';
 import { translatePostgresError } from './postgres-errors.js';
 import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
@@ -37,6 +38,7 @@ export const postgresDialect: Dialect = {
   insertReturning: true,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
+  catalog: postgresCatalog,
   beginStatement: 'BEGIN',
   unlimited: null,
   sharedLockClause: 'FOR SHARE',

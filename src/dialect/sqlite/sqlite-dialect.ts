@@ -5,6 +5,7 @@ import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
 import { quoteDoubled } from '../quote-identifier.js';
+import { sqliteCatalog } from './sqlite-catalog.js';
 import { SqliteSession } from './sqlite-session.js';
 import { translateSqliteError } from './sqlite-errors.js';
 
@@ -25,6 +26,7 @@ export const sqliteDialect: Dialect = {
   insertReturning: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
+  catalog: sqliteCatalog,
   beginStatement: 'BEGIN IMMEDIATE',
   readOnlyBeginStatement: 'BEGIN',
   unlimited: -1,
