@@ -1,21 +1,21 @@
 /**
  * What DB.transaction([...]) refuses up front, how it picks where the decision
- * goes, and what DB.recover() leaves alone: on the shared servers (MariaDB for
- * XA, the shared PostgreSQL, which has max_prepared_transactions = 0) and SQLite.
+ * goes, and what DB.recover() leaves alone: on the shared MariaDB (XA), SQLite,
+ * and a private PostgreSQL started with max_prepared_transactions = 0 (the
+ * shared one may have either setting: the suite must not depend on it).
  */
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { after, before, describe, test } from 'node:test';
 import { type Connection, ConnectionNotConfiguredError, DB, type QueryEvent, TwoPhaseCommitError } from '../../src/index.js';
 import { engine, MYSQL, type ThrowawayDatabase } from '../support/engines.js';
-import { freePort } from '../support/test-servers.js';
-import { uniquePrefix } from './fixtures/two-phase-setups.js';
+import { freePort, startPostgres, stopAll } from '../support/test-servers.js';
+import { skipReason, uniquePrefix } from './fixtures/two-phase-setups.js';
 
 type Handles = Record<string, Connection>;
 
 const requireServers = process.env.SO_DB_REQUIRE_SERVERS === '1';
 const mariadbSkip = requireServers ? false : (engine('mariadb').skipReason ?? false);
-const postgresSkip = requireServers ? false : (engine('postgres').skipReason ?? false);
 
 async function listened<T>(fn: () => Promise<T>): Promise<{ result: T; events: QueryEvent[] }> {
   const events: QueryEvent[] = [];
@@ -38,20 +38,22 @@ async function createAccounts(names: readonly string[]): Promise<void> {
   }
 }
 
-describe('DB.transaction([...]) refusals', { skip: mariadbSkip || postgresSkip }, () => {
+describe('DB.transaction([...]) refusals', { skip: skipReason({ title: 'refusals', kinds: ['mariadb', 'postgres'] }) }, () => {
   const databases: ThrowawayDatabase[] = [];
   const prefix = uniquePrefix();
 
   before(async () => {
-    const [maria, pg, lite1, lite2] = await Promise.all([
+    const [maria, pgServer, lite1, lite2] = await Promise.all([
       engine('mariadb').createDatabase(),
-      engine('postgres').createDatabase(),
+      // Private, so the refusal is tested whatever the shared server's setting is.
+      startPostgres({ maxPreparedTransactions: 0 }),
       engine('sqlite').createDatabase(),
       engine('sqlite').createDatabase(),
     ]);
-    databases.push(maria, pg, lite1, lite2);
+    databases.push(maria, lite1, lite2);
+    const pg = { driver: 'pgsql', host: pgServer.host, port: pgServer.port, username: pgServer.username, database: 'postgres' } as const;
     await DB.configure({
-      connections: { maria: maria.options, pg: pg.options, lite1: lite1.options, lite2: lite2.options },
+      connections: { maria: maria.options, pg, lite1: lite1.options, lite2: lite2.options },
       transactions: { prefix },
     });
     await createAccounts(['maria', 'pg', 'lite1', 'lite2']);
@@ -60,6 +62,7 @@ describe('DB.transaction([...]) refusals', { skip: mariadbSkip || postgresSkip }
   after(async () => {
     await DB.disconnect();
     await Promise.all(databases.map((d) => d.drop()));
+    await stopAll();
   });
 
   test('a second participant without two-phase commit is refused before anything begins', async () => {
