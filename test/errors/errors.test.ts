@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -229,29 +230,30 @@ describeEachEngine(
       }
       const mysql = (await import('mysql2/promise')).default;
       const admin = await mysql.createConnection({ host: MYSQL.host, port: MYSQL.port, user: MYSQL.user, password: MYSQL.password });
+      // Per run: two runs on one server must not drop each other's login.
+      const user = `sodb_special_${randomBytes(4).toString('hex')}`;
       try {
         for (const host of ['%', 'localhost']) {
-          await admin.query('DROP USER IF EXISTS ?@?', ['sodb_special', host]);
-          await admin.query('CREATE USER ?@? IDENTIFIED BY ?', ['sodb_special', host, PASSWORD]);
-          await admin.query(`GRANT ALL ON \`${database.database}\`.* TO ?@?`, ['sodb_special', host]);
+          await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, host, PASSWORD]);
+          await admin.query(`GRANT ALL ON \`${database.database}\`.* TO ?@?`, [user, host]);
         }
         await DB.configure({
           connections: {
-            special: { ...database.options, username: 'sodb_special', password: PASSWORD },
-            wrong: { ...database.options, username: 'sodb_special', password: `${PASSWORD}x` },
+            special: { ...database.options, username: user, password: PASSWORD },
+            wrong: { ...database.options, username: user, password: `${PASSWORD}x` },
           },
         });
         const row = await DB.connection('special').selectOne<{ user: string }>('SELECT CURRENT_USER() AS user');
-        assert.match(String(row?.user), /^sodb_special@/);
+        assert.ok(String(row?.user).startsWith(`${user}@`), String(row?.user));
         await assert.rejects(DB.connection('wrong').select('SELECT 1'), (error: unknown) => {
           assert.ok(error instanceof ConnectionError);
-          assert.ok(error.message.startsWith("SQLSTATE[28000] [1045] Access denied for user 'sodb_special'"), error.message);
+          assert.ok(error.message.startsWith(`SQLSTATE[28000] [1045] Access denied for user '${user}'`), error.message);
           assertNoPassword(renderings(error), 'the error');
           return true;
         });
       } finally {
         await DB.disconnect();
-        for (const host of ['%', 'localhost']) await admin.query('DROP USER IF EXISTS ?@?', ['sodb_special', host]);
+        for (const host of ['%', 'localhost']) await admin.query('DROP USER IF EXISTS ?@?', [user, host]);
         await admin.end();
       }
     });
