@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { type EngineName, engine } from '../support/engines.js';
+import { type EngineName, engine, MYSQL, POSTGRES } from '../support/engines.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const required = process.env.SO_DB_REQUIRE_SERVERS === '1';
@@ -12,7 +12,20 @@ function runDemo(env: Record<string, string>): Promise<{ code: number | null; st
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/erp/main.ts'], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      // The servers the other suites use (SO_DB_TEST_*), not the demo's own defaults.
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        DEMO_MYSQL_HOST: MYSQL.host,
+        DEMO_MYSQL_PORT: String(MYSQL.port),
+        DEMO_MYSQL_USER: MYSQL.user,
+        DEMO_MYSQL_PASSWORD: MYSQL.password,
+        DEMO_PG_HOST: POSTGRES.host,
+        DEMO_PG_PORT: String(POSTGRES.port),
+        DEMO_PG_USER: POSTGRES.user,
+        DEMO_PG_PASSWORD: POSTGRES.password,
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
