@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 /** The engines the bench knows, by the names `--engines` takes. */
@@ -41,7 +42,7 @@ export const USAGE = `npm run bench -- [options]
   --smoke                        tiny counts and one round, for CI (well under a minute)
   --no-rss                       skip the peak-RSS child processes
   --keep                         keep the bench databases (a later run with the same sizes reuses them)
-  --prefix NAME                  database name prefix (default sodb_bench; --smoke: sodb_bench_smoke)
+  --prefix NAME                  database name prefix (default sodb_bench; --smoke: sodb_bench_smoke_<random>)
   --out DIR                      results folder (default bench/results)
   --no-write                     print the tables only
   --help`;
@@ -113,7 +114,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     smoke,
     keep: values.keep === true,
     rss: values['no-rss'] !== true,
-    prefix: checkPrefix(values.prefix ?? (smoke ? 'sodb_bench_smoke' : 'sodb_bench')),
+    // A smoke run (CI) names its throwaway databases per run: two CI runs may share a server.
+    prefix: checkPrefix(values.prefix ?? (smoke ? `sodb_bench_smoke_${randomBytes(4).toString('hex')}` : 'sodb_bench')),
     out: values.out,
     write: values['no-write'] !== true,
     help: values.help === true,
