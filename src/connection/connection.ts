@@ -181,7 +181,7 @@ export class Connection {
     // Each async frame and await is a promise, and on Node 20/22 AsyncLocalStorage runs
     // promise hooks on every one (about 0.2 µs each, bench/FINDINGS.md).
     try {
-      if (kind !== 'select' && this.readOnly) throw ReadOnlyError.forConnection(this.name, kind);
+      if (this.readOnly) this.#checkReadOnly(kind, sql);
       const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
       const frame = this.#transactions.current();
       if (frame !== undefined) {
@@ -196,6 +196,16 @@ export class Connection {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * A read-only connection sends reads only, and no read that would change its session
+   * (`SET`, `BEGIN`, `PRAGMA x = y`, `set_config()`): the dialect recognises them.
+   */
+  #checkReadOnly(kind: StatementKind, sql: string): void {
+    if (kind !== 'select') throw ReadOnlyError.forConnection(this.name, kind);
+    const refusal = this.dialect.readOnlyRefusal(sql);
+    if (refusal !== null) throw ReadOnlyError.forStatement(this.name, kind, refusal);
   }
 
   /** Rule 1 of read/write splitting: in a transaction, its session (on the writer). */

@@ -157,7 +157,8 @@ export class SessionPool {
 
   #giveBack(session: PooledSession, fromReservation = false): void {
     if (!fromReservation) session.inFlight--;
-    if (session.driver.broken) {
+    // A read-only session whose mode a statement lifted never serves another one.
+    if (session.driver.broken || (this.#options.readOnly && session.driver.modeLifted === true)) {
       this.#drop(session);
       this.#serveWaitersByOpening();
       return;

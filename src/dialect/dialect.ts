@@ -23,6 +23,12 @@ export interface DriverSession {
   close(): Promise<void>;
   /** Set once the server or the network closed the session: it must not be used again. */
   readonly broken: boolean;
+  /**
+   * A read-only session whose read-only mode a statement switched off (seen after the fact,
+   * e.g. inside a stored function): its transaction, if any, stays read-only, and the pool
+   * closes it instead of letting it serve another statement.
+   */
+  readonly modeLifted?: boolean;
 }
 
 /** Settings of every session of a connection, whichever server it is on. */
@@ -103,6 +109,12 @@ export interface Dialect {
   /** Clause for a shared-lock read, or null where the engine has none. */
   readonly sharedLockClause: string | null;
   readonly twoPhase: TwoPhaseStatements | null;
+  /**
+   * On a read-only connection, why `sql` must not run as a read: it is not a read
+   * (`SET`, `BEGIN`, `COMMIT`, `PRAGMA x = y`, a second statement that is not one...)
+   * or calls a function that changes the session (`set_config()`). Null when it may run.
+   */
+  readOnlyRefusal(sql: string): string | null;
   /** Opens one session (loading the driver package on first use). */
   openSession(server: ServerConfig, options: OpenSessionOptions): Promise<DriverSession>;
   /**

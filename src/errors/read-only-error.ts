@@ -9,6 +9,15 @@ export class ReadOnlyError extends DatabaseError {
     return new ReadOnlyError(`Connection [${connection}] is read-only: ${operation} refused.`, operation, connection);
   }
 
+  /**
+   * A read on a read-only connection that is not one, or would change the session
+   * (`SET`, `BEGIN`, `PRAGMA x = y`, `set_config()`); names the keyword, never the SQL
+   * (a `SET PASSWORD` must not end up in a log).
+   */
+  static forStatement(connection: string, operation: string, reason: string): ReadOnlyError {
+    return new ReadOnlyError(`Connection [${connection}] is read-only: ${operation} refused, ${reason}.`, operation, connection);
+  }
+
   static forModel(model: string, connection: string, operation: string): ReadOnlyError {
     return new ReadOnlyError(`Model [${model}] is read-only: ${operation} refused.`, operation, connection, model);
   }

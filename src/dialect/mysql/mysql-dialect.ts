@@ -10,6 +10,7 @@ import { translateMysqlError } from './mysql-errors.js';
 import { mysqlReplication } from './mysql-replication.js';
 import { MysqlSession } from './mysql-session.js';
 import { mysqlTwoPhase } from './mysql-two-phase.js';
+import { mysqlReadOnlyRefusal } from './mysql-read-only.js';
 
 /** Whether mysql2 has a number for this collation name (it throws on the others). */
 function knownCollation(name: string): boolean {
@@ -42,6 +43,8 @@ export const mysqlDialect: Dialect = {
   sharedLockClause: 'LOCK IN SHARE MODE',
   twoPhase: mysqlTwoPhase,
 
+  readOnlyRefusal: mysqlReadOnlyRefusal,
+
   async openSession(server, options) {
     const mysql = loadDriver<typeof Mysql2>('mysql2', options.connection);
     checkCharsetNames(server, options.connection);
@@ -57,7 +60,7 @@ export const mysqlDialect: Dialect = {
       supportBigNumbers: true,
       connectTimeout: 10_000,
     });
-    const session = new MysqlSession(connection, options.onBroken);
+    const session = new MysqlSession(connection, options.onBroken, options.readOnly);
     try {
       await session.connected;
     } catch (error) {

@@ -3,6 +3,18 @@ import type { DriverSession, Row, WriteResult } from '../dialect.js';
 import { endsMysqlSession } from './mysql-errors.js';
 
 /**
+ * How a read-only session keeps its mode through a read that a stored function
+ * could lift (`SET SESSION TRANSACTION READ WRITE` inside a function called by a
+ * SELECT or a view): MariaDB runs the read under `SET STATEMENT tx_read_only=1 FOR`,
+ * which restores the mode when the statement ends (no extra round trip); MySQL has
+ * no such form, so `SET SESSION TRANSACTION READ ONLY` is queued right behind the read.
+ */
+export type ReadOnlyKeeping = 'set-statement' | 'reassert';
+
+const KEEP_READ_ONLY = 'SET STATEMENT tx_read_only=1 FOR ';
+const REASSERT_READ_ONLY = 'SET SESSION TRANSACTION READ ONLY';
+
+/**
  * One mysql2 connection. Statements with bindings use the binary protocol
  * (prepared once per session, cached by mysql2); the others the text protocol,
  * which also takes statements MySQL cannot prepare (XA, some DDL).
@@ -11,10 +23,18 @@ export class MysqlSession implements DriverSession {
   readonly connected: Promise<void>;
   #broken = false;
   readonly #connection: MysqlConnection;
+  /** Read-only sessions: how reads keep the mode (from the server's flavour, once connected). */
+  #keeping: ReadOnlyKeeping | undefined;
 
-  constructor(connection: MysqlConnection, onBroken: () => void) {
+  constructor(connection: MysqlConnection, onBroken: () => void, readOnly = false, keeping?: ReadOnlyKeeping) {
     this.#connection = connection;
-    this.connected = new Promise((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+    this.connected = new Promise((resolve, reject) =>
+      connection.connect((error) => {
+        if (error) return reject(error);
+        if (readOnly) this.#keeping = keeping ?? (this.mariadb ? 'set-statement' : 'reassert');
+        resolve();
+      }),
+    );
     // A killed session or a server restart arrives here; without a listener it would crash the process.
     connection.on('error', () => {
       this.#broken = true;
@@ -36,7 +56,15 @@ export class MysqlSession implements DriverSession {
   }
 
   all(sql: string, params: readonly unknown[]): Promise<Row[]> {
-    return this.#send(sql, params) as Promise<Row[]>;
+    const keeping = this.#keeping;
+    if (keeping === undefined) return this.#send(sql, params) as Promise<Row[]>;
+    if (keeping === 'set-statement') return this.#send(KEEP_READ_ONLY + sql, params) as Promise<Row[]>;
+    const rows = this.#send(sql, params) as Promise<Row[]>;
+    // mysql2 runs a connection's commands in order: nothing sent later on this session runs before it.
+    this.#connection.query(REASSERT_READ_ONLY, (error) => {
+      if (error) this.#broken = true;
+    });
+    return rows;
   }
 
   async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {

@@ -9,6 +9,7 @@ import { translatePostgresError } from './postgres-errors.js';
 import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
+import { postgresReadOnlyRefusal } from './postgres-read-only.js';
 
 const parts: KyselyParts = {
   createAdapter: () => new PostgresAdapter(),
@@ -44,12 +45,18 @@ export const postgresDialect: Dialect = {
   sharedLockClause: 'FOR SHARE',
   twoPhase: postgresTwoPhase,
 
+  readOnlyRefusal: postgresReadOnlyRefusal,
+
   async openSession(server, options) {
     const postgres = loadDriver<typeof PostgresJs>('postgres', options.connection);
     // Session settings go in the startup packet, so the server enforces them from the first statement on.
     const startup: Record<string, string> = { application_name: 'so-database' };
     if (server.schema) startup.search_path = quoteDoubled(server.schema);
-    if (options.readOnly) startup.default_transaction_read_only = 'on';
+    if (options.readOnly) {
+      startup.default_transaction_read_only = 'on';
+      // The read-only check reads '\' in strings as text (postgres-read-only.ts): make sure the server does.
+      startup.standard_conforming_strings = 'on';
+    }
     if (options.statementTimeoutMs !== undefined) startup.statement_timeout = String(options.statementTimeoutMs);
     let session: PostgresSession | undefined;
     const sql = postgres({
@@ -67,6 +74,9 @@ export const postgresDialect: Dialect = {
       prepare: true,
       onnotice: () => {},
       onclose: () => session?.markBroken(),
+      // The server reports these settings whenever they change (ParameterStatus), before the
+      // statement that changed them completes: a read-only session learns it was lifted for free.
+      onparameter: options.readOnly ? (key: string, value: string) => session?.parameterChanged(key, value) : undefined,
       connection: startup,
       types: { int8 },
     });

@@ -13,6 +13,8 @@ const PREPARED = { prepare: true } as const;
 /** One postgres.js instance holding one server session. */
 export class PostgresSession implements DriverSession {
   #broken = false;
+  #lifted = false;
+  #stringsChanged = false;
   readonly #sql: AnySql;
   readonly #onBroken: () => void;
 
@@ -23,6 +25,22 @@ export class PostgresSession implements DriverSession {
 
   get broken(): boolean {
     return this.#broken;
+  }
+
+  /** Read-only sessions: `default_transaction_read_only` is off (a statement lifted it), or strings stopped being standard. */
+  get modeLifted(): boolean {
+    return this.#lifted;
+  }
+
+  /**
+   * A setting the server reported (read-only sessions only). A rolled-back lift reports `on`
+   * again; `standard_conforming_strings` off would make the read-only check misread strings,
+   * so that one condemns the session for good.
+   */
+  parameterChanged(key: string, value: string): void {
+    if (key === 'default_transaction_read_only') this.#lifted = value !== 'on';
+    else if (key === 'standard_conforming_strings' && value !== 'on') this.#stringsChanged = true;
+    if (this.#stringsChanged) this.#lifted = true;
   }
 
   markBroken(): void {

@@ -8,6 +8,7 @@ import { quoteDoubled } from '../quote-identifier.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { SqliteSession } from './sqlite-session.js';
 import { translateSqliteError } from './sqlite-errors.js';
+import { sqliteReadOnlyRefusal } from './sqlite-read-only.js';
 
 const parts: KyselyParts = {
   createAdapter: () => new SqliteAdapter(),
@@ -33,10 +34,12 @@ export const sqliteDialect: Dialect = {
   sharedLockClause: null,
   twoPhase: null,
 
+  readOnlyRefusal: sqliteReadOnlyRefusal,
+
   async openSession(server, options) {
     const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', options.connection);
     try {
-      return new SqliteSession(new Database(server.database, { timeout: 5000 }));
+      return new SqliteSession(new Database(server.database, { timeout: 5000 }), options.readOnly);
     } catch (error) {
       throw translateSqliteError(error, { connection: options.connection, connecting: true });
     }

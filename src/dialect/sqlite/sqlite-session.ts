@@ -3,6 +3,9 @@ import type { DriverSession, Row, WriteResult } from '../dialect.js';
 
 const MAX_CACHED_STATEMENTS = 500;
 
+/** Only a PRAGMA can switch query_only off; the read-only check refuses those, and this undoes one it missed. */
+const MENTIONS_PRAGMA = /pragma/i;
+
 /**
  * The one better-sqlite3 handle of a SQLite connection. Statements are
  * prepared once and kept for reuse; past the bound the oldest is dropped.
@@ -10,9 +13,11 @@ const MAX_CACHED_STATEMENTS = 500;
 export class SqliteSession implements DriverSession {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #readOnly: boolean;
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database, readOnly = false) {
     this.#db = db;
+    this.#readOnly = readOnly;
   }
 
   /** Only once closed (by close(), under a transaction that was still open): a file does not die on its own. */
@@ -29,6 +34,9 @@ export class SqliteSession implements DriverSession {
       return Promise.resolve([]);
     } catch (error) {
       return Promise.reject(error);
+    } finally {
+      // Synchronous: no other statement can run on the handle in between.
+      if (this.#readOnly && MENTIONS_PRAGMA.test(sql)) this.#db.pragma('query_only = ON');
     }
   }
 
