@@ -76,7 +76,7 @@ export class Cache {
     return this.remember(key, undefined, fn);
   }
 
-  /** Closes the store's connection (Redis), so the process can exit. */
+  /** Closes the store's connection (Redis); `DB.disconnect()` does it too. A later call reconnects. */
   disconnect(): Promise<void> {
     return this.#store.disconnect();
   }
@@ -87,14 +87,15 @@ let current: { config: NormalizedConfig['cache']; cache: Cache } | undefined;
 /**
  * The configured cache (`cache: { store: 'memory' | 'redis', url, prefix, max }`).
  * One per configuration: after `DB.configure()` replaces it, the next call
- * builds a new cache and closes the old one's connection.
- * A Redis cache holds a connection open: `await cache().disconnect()` at shutdown.
+ * builds a new cache. `DB.disconnect()` (and `DB.configure()`) close a Redis
+ * cache's client; an idle one does not keep the process alive anyway.
  */
 export function cache(): Cache {
   const config = registry.config().cache;
   if (current === undefined || current.config !== config) {
     const previous = current;
     current = { config, cache: new Cache(storeFor(config)) };
+    registry.closeWithConnections(current.cache);
     previous?.cache.disconnect().catch(() => {});
   }
   return current.cache;

@@ -295,14 +295,15 @@ function completeServer(
 }
 
 function readPool(name: string, value: unknown): NormalizedConnectionConfig['pool'] {
-  if (isAbsent(value)) return { min: 0, max: 10, acquireTimeoutMs: 10000 };
+  if (isAbsent(value)) return { min: 0, max: 10, acquireTimeoutMs: 10000, allowExitOnIdle: true };
   if (!isObject(value)) fail(name, 'pool', `pool must be an object, got ${kind(value)}`, 'e.g. { min: 0, max: 10 }');
-  checkMisspellings(name, value, ['min', 'max', 'acquireTimeoutMs'], 'pool.');
+  checkMisspellings(name, value, ['min', 'max', 'acquireTimeoutMs', 'allowExitOnIdle'], 'pool.');
   const min = readInteger(name, 'pool.min', value.min, 0, 0);
   const max = readInteger(name, 'pool.max', value.max, 10, 1);
   const acquireTimeoutMs = readInteger(name, 'pool.acquireTimeoutMs', value.acquireTimeoutMs, 10000, 1);
+  const allowExitOnIdle = readBoolean(name, 'pool.allowExitOnIdle', value.allowExitOnIdle, true);
   if (min > max) fail(name, 'pool.min', `pool.min (${min}) must not exceed pool.max (${max})`);
-  return { min, max, acquireTimeoutMs };
+  return { min, max, acquireTimeoutMs, allowExitOnIdle };
 }
 
 function normalizeTransactions(

@@ -24,6 +24,11 @@ export interface PoolOptions {
   max?: number;
   /** How long a query waits for a free pooled session before `PoolTimeoutError` (default 10000). */
   acquireTimeoutMs?: number;
+  /**
+   * Idle pooled sessions do not keep the process alive (default true): a script that is done exits
+   * without `DB.disconnect()`. Statements in flight and open transactions always keep it alive.
+   */
+  allowExitOnIdle?: boolean;
 }
 
 /** A connection's keys: `driver`, or a `url` that names it (`mysql://`, `postgres://`, `sqlite:`), or both. */
@@ -95,7 +100,7 @@ export interface NormalizedConnectionConfig {
   name: string;
   driver: DriverName;
   readOnly: boolean;
-  pool: { min: number; max: number; acquireTimeoutMs: number };
+  pool: { min: number; max: number; acquireTimeoutMs: number; allowExitOnIdle: boolean };
   /** On every server of the connection; absent: no limit. */
   statementTimeoutMs?: number;
   /** The server that takes writes (the only one on an unsplit connection). */

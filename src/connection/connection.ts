@@ -381,6 +381,7 @@ export class Connection {
       statementTimeoutMs: this.#config.statementTimeoutMs,
       max: this.#config.pool.max,
       acquireTimeoutMs: this.#config.pool.acquireTimeoutMs,
+      allowExitOnIdle: this.#config.pool.allowExitOnIdle,
       setUp: async (session: DriverSession, statements: string[]) => {
         for (const statement of statements) await this.#execute(session, server, false, statement, [], role);
       },

@@ -40,6 +40,8 @@ export interface SessionPoolOptions {
   statementTimeoutMs?: number;
   max: number;
   acquireTimeoutMs: number;
+  /** Idle sessions do not keep the process alive (their sockets are unref'd while idle). */
+  allowExitOnIdle: boolean;
   /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
   setUp(session: DriverSession, statements: string[]): Promise<void>;
   /** A read failed because its session died and is sent again on a fresh one: report the lost attempt. */
@@ -51,6 +53,7 @@ export interface SessionPoolOptions {
  * idle session for its own duration; a transaction reserves one until it ends.
  * No more than `max` sessions are ever open; a caller that finds none idle waits
  * up to the acquire timeout, then gets PoolTimeoutError, never having been sent.
+ * With `allowExitOnIdle`, idle sessions do not keep the process alive; busy ones do.
  */
 export class SessionPool {
   readonly server: ServerConfig;
@@ -166,7 +169,10 @@ export class SessionPool {
     if (session.reserved || session.inFlight > 0) return;
     const waiter = this.#nextWaiter();
     if (waiter !== undefined) waiter.resolve(session);
-    else this.#idle.push(session);
+    else {
+      if (this.#options.allowExitOnIdle) session.driver.unref?.();
+      this.#idle.push(session);
+    }
   }
 
   /**
@@ -180,6 +186,8 @@ export class SessionPool {
       this.#drop(session);
       session = this.#idle.pop();
     }
+    // In use again: a statement in flight or an open transaction keeps the process alive.
+    if (session !== undefined && this.#options.allowExitOnIdle) session.driver.ref?.();
     return session;
   }
 

@@ -29,6 +29,10 @@ export interface DriverSession {
    * closes it instead of letting it serve another statement.
    */
   readonly modeLifted?: boolean;
+  /** The session keeps the process alive again (its socket is ref'd), as it does when opened. */
+  ref?(): void;
+  /** An idle session stops keeping the process alive (its socket is unref'd). Absent without a socket (SQLite). */
+  unref?(): void;
 }
 
 /** Settings of every session of a connection, whichever server it is on. */

@@ -10,9 +10,15 @@ import { ConnectionNotConfiguredError } from '../errors/connection-errors.js';
  * created on first request from the configuration, which is itself read on
  * first need (config file discovery) unless `configure()` gave one.
  */
+/** Something else the configuration opened (the Redis cache client), closed with the connections. */
+export interface Closable {
+  disconnect(): Promise<void>;
+}
+
 export class ConnectionRegistry {
   #config: NormalizedConfig | undefined;
   readonly #connections = new Map<string, Connection>();
+  readonly #resources = new Set<Closable>();
 
   /** The configuration, loaded from disk the first time it is needed. */
   config(): NormalizedConfig {
@@ -38,23 +44,37 @@ export class ConnectionRegistry {
     return Object.keys(this.config().connections);
   }
 
-  /** Replaces the configuration; connections made under the old one are closed. */
+  /**
+   * Closes `resource` with the connections: on `disconnect()`, and on `configure()`, which
+   * also forgets it (it belonged to the old configuration). The cache registers its store here,
+   * so this module needs no import of the cache.
+   */
+  closeWithConnections(resource: Closable): void {
+    this.#resources.add(resource);
+  }
+
+  /** Replaces the configuration; connections and resources made under the old one are closed. */
   configure(config: DatabaseConfig, source = 'DB.configure()'): Promise<void> {
     const normalized = normalizeConfig(config, source);
     const previous = [...this.#connections.values()];
+    const resources = [...this.#resources];
     this.#connections.clear();
+    this.#resources.clear();
     this.#config = normalized;
-    return closeAll(previous);
+    return closeAll(previous, resources);
   }
 
-  /** Closes every connection (graceful shutdown); a later query reconnects. */
+  /** Closes every connection and the cache's client (graceful shutdown); a later query reconnects. */
   disconnect(): Promise<void> {
-    return closeAll([...this.#connections.values()]);
+    return closeAll([...this.#connections.values()], [...this.#resources]);
   }
 }
 
-async function closeAll(connections: Connection[]): Promise<void> {
-  await Promise.all(connections.map((connection) => connection.close().catch(() => {})));
+async function closeAll(connections: Connection[], resources: Closable[]): Promise<void> {
+  await Promise.all([
+    ...connections.map((connection) => connection.close().catch(() => {})),
+    ...resources.map((resource) => resource.disconnect().catch(() => {})),
+  ]);
 }
 
 export const registry = new ConnectionRegistry();

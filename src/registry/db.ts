@@ -25,7 +25,7 @@ export const DB = {
     return registry.configure(config);
   },
 
-  /** Closes every connection's pool; the process can then exit on its own. */
+  /** Closes every connection's pool and the Redis cache's client (graceful shutdown); a later query reconnects. */
   disconnect(): Promise<void> {
     return registry.disconnect();
   },

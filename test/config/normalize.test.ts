@@ -62,7 +62,7 @@ describe('normalizeConfig: defaults', () => {
       name: 'db',
       driver: 'mysql',
       readOnly: false,
-      pool: { min: 0, max: 10, acquireTimeoutMs: 10000 },
+      pool: { min: 0, max: 10, acquireTimeoutMs: 10000, allowExitOnIdle: true },
       write: { host: 'localhost', port: 3306, database: 'myapp', username: 'root', password: '' },
       read: [],
       sticky: false,
@@ -447,12 +447,13 @@ describe('normalizeConfig: options', () => {
   });
 
   it('validates the pool', () => {
-    const config = normalize({ db: { driver: 'mysql', pool: { min: '2', max: 20, acquireTimeoutMs: '500' } } });
-    assert.deepEqual(config.connections.db.pool, { min: 2, max: 20, acquireTimeoutMs: 500 });
+    const config = normalize({ db: { driver: 'mysql', pool: { min: '2', max: 20, acquireTimeoutMs: '500', allowExitOnIdle: false } } });
+    assert.deepEqual(config.connections.db.pool, { min: 2, max: 20, acquireTimeoutMs: 500, allowExitOnIdle: false });
     assert.deepEqual(normalize({ db: { driver: 'mysql', pool: { max: 1 } } }).connections.db.pool, {
       min: 0,
       max: 1,
       acquireTimeoutMs: 10000,
+      allowExitOnIdle: true,
     });
     const bad: Array<[unknown, string]> = [
       [{ max: 0 }, 'pool.max'],
@@ -461,11 +462,20 @@ describe('normalizeConfig: options', () => {
       [{ min: 5, max: 2 }, 'pool.min'],
       [{ acquireTimeoutMs: 0 }, 'pool.acquireTimeoutMs'],
       [{ acquireTimeoutMs: 'soon' }, 'pool.acquireTimeoutMs'],
+      [{ allowExitOnIdle: 'yes' }, 'pool.allowExitOnIdle'],
+      [{ allowExitOnIdle: 0 }, 'pool.allowExitOnIdle'],
+      [{ allow_exit_on_idle: false }, 'pool.allow_exit_on_idle'],
+      [{ allowexitonidle: false }, 'pool.allowexitonidle'],
       [5, 'pool'],
     ];
     for (const [pool, key] of bad) {
       expectError(() => normalize({ db: { driver: 'mysql', password: PASSWORD, pool } }), { connection: 'db', key });
     }
+    expectError(() => normalize({ db: { driver: 'mysql', pool: { allowExitOnIdle: 'no' } } }), {
+      connection: 'db',
+      key: 'pool.allowExitOnIdle',
+      message: 'Connection [db]: pool.allowExitOnIdle must be true or false, got "no" (key "pool.allowExitOnIdle").',
+    });
   });
 
   it('validates statementTimeoutMs: a positive whole number of milliseconds, numeric strings accepted', () => {

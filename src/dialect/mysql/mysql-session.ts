@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Connection as MysqlConnection, ResultSetHeader } from 'mysql2';
 import type { DriverSession, Row, WriteResult } from '../dialect.js';
 import { endsMysqlSession } from './mysql-errors.js';
@@ -49,6 +50,14 @@ export class MysqlSession implements DriverSession {
     return this.#broken;
   }
 
+  ref(): void {
+    this.#socket()?.ref();
+  }
+
+  unref(): void {
+    this.#socket()?.unref();
+  }
+
   /** MariaDB, not MySQL: it names itself in the handshake's server version (`5.5.5-10.11.6-MariaDB`), which mysql2 keeps. */
   get mariadb(): boolean {
     const handshake = (this.#connection as unknown as { _handshakePacket?: { serverVersion?: unknown } })._handshakePacket;
@@ -75,12 +84,18 @@ export class MysqlSession implements DriverSession {
 
   close(): Promise<void> {
     this.#broken = true;
+    this.ref(); // an idle (unref'd) socket would let the process exit before the goodbye is answered
     return new Promise((resolve) => {
       this.#connection.end(() => {
         this.#connection.destroy();
         resolve();
       });
     });
+  }
+
+  /** mysql2 keeps the connection's socket as `stream` (not in its typings). */
+  #socket(): Socket | undefined {
+    return (this.#connection as unknown as { stream?: Socket }).stream;
   }
 
   #send(sql: string, params: readonly unknown[]): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type PostgresJs from 'postgres';
 import { compileOnlyKysely } from '../compile-only-kysely.js';
@@ -59,8 +60,18 @@ export const postgresDialect: Dialect = {
     }
     if (options.statementTimeoutMs !== undefined) startup.statement_timeout = String(options.statementTimeoutMs);
     let session: PostgresSession | undefined;
-    const sql = postgres({
-      host: server.socket ?? server.host,
+    // The session's socket is ours to make (postgres.js's `socket` option, documented but
+    // missing from its types), so the pool can unref it while the session is idle.
+    const host = server.socket ?? server.host;
+    const socket = (): Socket => {
+      // Where postgres.js itself would connect: a host with a slash is a Unix socket folder.
+      const made = host.includes('/') ? connect(`${host}/.s.PGSQL.${server.port}`) : connect(server.port, host);
+      Object.assign(made, { host, port: server.port }); // postgres.js names them in connection errors
+      session?.attach(made);
+      return made;
+    };
+    const driverOptions: PostgresJs.Options<{ int8: typeof int8 }> & { socket: () => Socket } = {
+      host,
       port: server.port,
       database: server.database,
       username: server.username,
@@ -79,7 +90,9 @@ export const postgresDialect: Dialect = {
       onparameter: options.readOnly ? (key: string, value: string) => session?.parameterChanged(key, value) : undefined,
       connection: startup,
       types: { int8 },
-    });
+      socket,
+    };
+    const sql = postgres(driverOptions);
     // postgres.js logs in on the first statement, so login errors surface there (see postgres-errors.ts).
     session = new PostgresSession(sql, options.onBroken);
     return session;

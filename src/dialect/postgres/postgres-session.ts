@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Sql } from 'postgres';
 import type { DriverSession, Row, WriteResult } from '../dialect.js';
 import { errorCode } from '../error-fields.js';
@@ -17,6 +18,9 @@ export class PostgresSession implements DriverSession {
   #stringsChanged = false;
   readonly #sql: AnySql;
   readonly #onBroken: () => void;
+  /** The socket postgres.js opens on the first statement, through the `socket` option. */
+  #socket: Socket | undefined;
+  #unrefd = false;
 
   constructor(sql: AnySql, onBroken: () => void) {
     this.#sql = sql;
@@ -41,6 +45,23 @@ export class PostgresSession implements DriverSession {
     if (key === 'default_transaction_read_only') this.#lifted = value !== 'on';
     else if (key === 'standard_conforming_strings' && value !== 'on') this.#stringsChanged = true;
     if (this.#stringsChanged) this.#lifted = true;
+  }
+
+  /** The socket postgres.js is about to use for this session; one opened later (a cancel request) is not it. */
+  attach(socket: Socket): void {
+    if (this.#socket !== undefined) return;
+    this.#socket = socket;
+    if (this.#unrefd) socket.unref();
+  }
+
+  ref(): void {
+    this.#unrefd = false;
+    this.#socket?.ref();
+  }
+
+  unref(): void {
+    this.#unrefd = true;
+    this.#socket?.unref();
   }
 
   markBroken(): void {
@@ -72,6 +93,7 @@ export class PostgresSession implements DriverSession {
 
   async close(): Promise<void> {
     this.#broken = true;
+    this.ref(); // an idle (unref'd) socket would let the process exit before the goodbye is answered
     await this.#sql.end({ timeout: 1 });
   }
 

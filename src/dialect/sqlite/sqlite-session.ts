@@ -14,10 +14,24 @@ export class SqliteSession implements DriverSession {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
   readonly #readOnly: boolean;
+  /**
+   * A file handle does not keep the process alive as a socket does: this timer stands in for it,
+   * so a session in use (an open transaction) keeps the process alive like the other engines'.
+   * Toggling a timer's ref is a flag, not a new timer per statement.
+   */
+  readonly #keepAlive = setInterval(keepingAlive, 2 ** 31 - 1);
 
   constructor(db: BetterSqlite3.Database, readOnly = false) {
     this.#db = db;
     this.#readOnly = readOnly;
+  }
+
+  ref(): void {
+    this.#keepAlive.ref();
+  }
+
+  unref(): void {
+    this.#keepAlive.unref();
   }
 
   /** Only once closed (by close(), under a transaction that was still open): a file does not die on its own. */
@@ -61,6 +75,7 @@ export class SqliteSession implements DriverSession {
   }
 
   close(): Promise<void> {
+    clearInterval(this.#keepAlive);
     this.#statements.clear();
     if (this.#db.open) this.#db.close();
     return Promise.resolve();
@@ -78,6 +93,8 @@ export class SqliteSession implements DriverSession {
     return statement;
   }
 }
+
+function keepingAlive(): void {}
 
 /** SQLite binds only numbers, strings, bigints, buffers and null: map the rest as the other engines store them. */
 function bindable(params: readonly unknown[]): unknown[] {
