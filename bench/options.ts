@@ -22,6 +22,10 @@ export interface BenchOptions {
   smoke: boolean;
   keep: boolean;
   rss: boolean;
+  /** Spawns per command of the start-up measure; 0: skipped. */
+  startupRuns: number;
+  /** Only the start-up measure, no engine. */
+  startupOnly: boolean;
   /** Contender ids to run (undefined: all). */
   contenders: string[] | undefined;
   prefix: string;
@@ -41,6 +45,9 @@ export const USAGE = `npm run bench -- [options]
   --contenders a,b               only these contenders (raw, kysely, sodb-select, sodb-builder, sodb-model, ...)
   --smoke                        tiny counts and one round, for CI (well under a minute)
   --no-rss                       skip the peak-RSS child processes
+  --startup-runs N               spawns of so-db --help, --version and node -e 0 for the start-up measure (default 20; --smoke: 3)
+  --no-startup                   skip the start-up measure
+  --startup-only                 only the start-up measure (no database needed)
   --keep                         keep the bench databases (a later run with the same sizes reuses them)
   --prefix NAME                  database name prefix (default sodb_bench; --smoke: sodb_bench_smoke_<random>)
   --out DIR                      results folder (default bench/results)
@@ -88,6 +95,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       smoke: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-rss': { type: 'boolean', default: false },
+      'startup-runs': { type: 'string' },
+      'no-startup': { type: 'boolean', default: false },
+      'startup-only': { type: 'boolean', default: false },
       prefix: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -114,6 +124,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     smoke,
     keep: values.keep === true,
     rss: values['no-rss'] !== true,
+    startupRuns:
+      values['no-startup'] === true && values['startup-only'] !== true ? 0 : count(values['startup-runs'], 'startup-runs', smoke ? 3 : 20),
+    startupOnly: values['startup-only'] === true,
     // A smoke run (CI) names its throwaway databases per run: two CI runs may share a server.
     prefix: checkPrefix(values.prefix ?? (smoke ? `sodb_bench_smoke_${randomBytes(4).toString('hex')}` : 'sodb_bench')),
     out: values.out,

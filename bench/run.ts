@@ -14,6 +14,7 @@ import { calibrate, measure, type WorkloadRun } from './measure.js';
 import { type BenchOptions, type EngineId, parseOptions, USAGE } from './options.js';
 import { ProcessRunner } from './process-runner.js';
 import { type EngineReport, environment, packageVersion, renderEngine, renderHeader, type RssResult } from './report.js';
+import { measureStartup, renderStartup } from './startup.js';
 import { removeTranspiled, transpileForChildren } from './transpile.js';
 import { DESCRIPTIONS } from './workloads.js';
 
@@ -201,20 +202,43 @@ async function main(): Promise<void> {
   }
 }
 
-async function benchAll(options: BenchOptions): Promise<void> {
+function write(options: BenchOptions, name: string, markdown: string): void {
+  if (!options.write) return;
   const outDir = options.out ?? fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
   const day = new Date().toISOString().slice(0, 10);
+  const file = `${outDir.replace(/\/$/, '')}/${day}-${name}${options.smoke ? '.smoke.tmp' : '.md'}`;
+  writeFileSync(file, markdown);
+  log(`written: ${file}`);
+}
+
+/** `so-db --help` and `--version` against `node -e 0`: no database involved. */
+function benchStartup(options: BenchOptions): void {
+  log(`\n== start-up: ${options.startupRuns} spawns each of node -e 0, so-db --help, so-db --version`);
+  try {
+    const report = measureStartup(options.startupRuns);
+    if (report.built) log('  (dist/ was older than src/: built it first)');
+    // The header without the line about workload rounds, which do not apply here.
+    const smoke = options.smoke ? ['- SMOKE: figures mean nothing'] : [];
+    const header = ['# so-database bench: start-up of the so-db binary', '', ...environment(options).slice(0, 3), ...smoke, ''].join('\n');
+    const markdown = `${header}\n${renderStartup(report)}`;
+    log(`\n${markdown}`);
+    write(options, 'startup', markdown);
+  } catch (error) {
+    log(`  start-up FAILED: ${(error as Error).message}`);
+    failures.push(`start-up: ${(error as Error).message}`);
+  }
+}
+
+async function benchAll(options: BenchOptions): Promise<void> {
+  if (options.startupRuns > 0) benchStartup(options);
+  if (options.startupOnly) return;
   for (const engine of options.engines) {
     const report = await benchEngine(engine, options);
     if (report === undefined) continue;
     const markdown = `${renderHeader(`so-database bench: ${report.label}`, options)}\n${renderEngine(report)}`;
     log(`\n${markdown}`);
-    if (options.write) {
-      mkdirSync(outDir, { recursive: true });
-      const file = `${outDir.replace(/\/$/, '')}/${day}-${engine}${options.smoke ? '.smoke.tmp' : '.md'}`;
-      writeFileSync(file, markdown);
-      log(`written: ${file}`);
-    }
+    write(options, engine, markdown);
   }
 }
 

@@ -1,12 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readConfigFile } from '../config/config-loader.js';
-import { loadEnvFiles } from '../config/env.js';
 import type { DatabaseConfig, NormalizedConfig } from '../config/types.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
-import { displayPath } from '../migrations/migration-loader.js';
-import { registry } from '../registry/connection-registry.js';
 import { Output } from './output.js';
 
 /** Options every command takes (`so-db --config x status`, `so-db status --config x`). */
@@ -32,6 +28,13 @@ export type ExitCode = number;
  * `SO_DB_CONFIG`), with `--env NAME` choosing `.env.NAME` and `--config PATH` naming the file.
  */
 async function loadCliConfig(options: GlobalOptions, out: Output): Promise<NormalizedConfig> {
+  // Loaded here, not at start-up: the registry brings the dialects and Kysely, `--help` needs neither.
+  const [{ readConfigFile }, { loadEnvFiles }, { displayPath }, { registry }] = await Promise.all([
+    import('../config/config-loader.js'),
+    import('../config/env.js'),
+    import('../migrations/migration-loader.js'),
+    import('../registry/connection-registry.js'),
+  ]);
   if (options.env !== undefined) {
     const files = loadEnvFiles({ envName: options.env, force: true });
     // Not an error (the real environment may hold everything), but likely a typo.
@@ -71,8 +74,8 @@ export function contextOf(command: Command): CommandContext {
   };
 }
 
-/** The exit code the commands asked for (the highest wins). */
-export const outcome = { code: 0 };
+/** The exit code the commands asked for (the highest wins), and whether one ran (so connections may be open). */
+export const outcome = { code: 0, ran: false };
 
 /**
  * Wraps a command's action: commander ignores what actions return, so the exit
@@ -81,6 +84,7 @@ export const outcome = { code: 0 };
 // biome-ignore lint/suspicious/noExplicitAny: commander passes each action its own argument list
 export function action<A extends any[]>(fn: (...args: A) => Promise<ExitCode>): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    outcome.ran = true;
     const code = await fn(...args);
     outcome.code = Math.max(outcome.code, code);
   };

@@ -1,5 +1,9 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableConstructor from 'cli-table3';
 import pc from 'picocolors';
+
+// cli-table3 (and the string-width packages under it) on first table only: `--help` never draws one.
+const nodeRequire = createRequire(import.meta.url);
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -35,6 +39,7 @@ export class Output {
   }
 
   table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+    const Table = nodeRequire('cli-table3') as typeof TableConstructor;
     const table = new Table({
       head: head.map((h) => this.color.bold(h)),
       // Colours are ours (picocolors, which honours NO_COLOR), not cli-table3's.

@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
 import { DatabaseError } from '../errors/database-error.js';
 import { MigrationError } from '../migrations/migration-error.js';
-import { DB } from '../registry/db.js';
 import { outcome } from './cli-context.js';
 import { createProgram } from './cli-program.js';
 import { Output } from './output.js';
@@ -36,6 +35,7 @@ export function describeFailure(error: unknown, verbose: boolean): string {
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   outcome.code = 0;
+  outcome.ran = false;
   const program = createProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -47,6 +47,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     new Output().error(describeFailure(error, verbose));
     return 1;
   } finally {
-    await DB.disconnect();
+    // Only a command that ran can have opened connections; `--help` never loads the registry.
+    if (outcome.ran) {
+      const { DB } = await import('../registry/db.js');
+      await DB.disconnect();
+    }
   }
 }

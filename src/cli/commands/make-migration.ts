@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { displayPath } from '../../migrations/migration-loader.js';
-import { type MigrationExtension, writeMigrationFile } from '../../migrations/migration-template.js';
-import { registry } from '../../registry/connection-registry.js';
+import type { MigrationExtension } from '../../migrations/migration-template.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 
 /** `so-db make:migration NAME [--connection C]`: a new timestamped migration file from the template. */
@@ -16,6 +14,12 @@ export function makeMigrationCommand(): Command {
         async (name: string, options: { connection?: string; ext: MigrationExtension }, command: Command): Promise<ExitCode> => {
           const { out, config } = contextOf(command);
           const loaded = await config();
+          // Loaded when the command runs, so that `so-db --help` starts fast.
+          const [{ displayPath }, { writeMigrationFile }, { registry }] = await Promise.all([
+            import('../../migrations/migration-loader.js'),
+            import('../../migrations/migration-template.js'),
+            import('../../registry/connection-registry.js'),
+          ]);
           if (options.connection !== undefined) registry.get(options.connection); // "Connection [x] not configured."
           const path = writeMigrationFile({
             folder: loaded.migrations,

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { MigrationState } from '../../migrations/connection-migrator.js';
-import { Migrations } from '../../migrations/migrations.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
-import { targetConnections } from './migrate.js';
+import { loadTargets } from './migrate.js';
 
 interface ConnectionMigrations {
   connection: string;
@@ -20,9 +19,9 @@ export function migrateStatusCommand(): Command {
       action(async (options: { connection?: string; json?: boolean }, command: Command): Promise<ExitCode> => {
         const { out, config } = contextOf(command);
         await config();
-        const migrations = await Migrations.load();
+        const { migrations, names } = await loadTargets(options.connection);
         const report: ConnectionMigrations[] = [];
-        for (const name of targetConnections(migrations, options.connection)) {
+        for (const name of names) {
           const migrator = migrations.migrator(name);
           const states = migrator.files.length === 0 ? [] : await migrator.status();
           report.push({

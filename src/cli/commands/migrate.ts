@@ -1,14 +1,21 @@
 import { Command } from 'commander';
 import type { ConnectionMigrator, MigrationRun } from '../../migrations/connection-migrator.js';
-import { Migrations } from '../../migrations/migrations.js';
-import { registry } from '../../registry/connection-registry.js';
+import type { Migrations } from '../../migrations/migrations.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 import { printRun } from '../migration-report.js';
 
-/** The connections a migration command works on: the one named, else every one with migrations. */
-export function targetConnections(migrations: Migrations, named: string | undefined): string[] {
-  if (named === undefined) return migrations.connections();
-  return [registry.get(named).name]; // throws "Connection [x] not configured."
+/**
+ * The migrations, and the connections a migration command works on: the one named, else
+ * every one with migrations. Loaded when the command runs, so that `so-db --help` starts fast.
+ */
+export async function loadTargets(named: string | undefined): Promise<{ migrations: Migrations; names: string[] }> {
+  const [{ Migrations }, { registry }] = await Promise.all([
+    import('../../migrations/migrations.js'),
+    import('../../registry/connection-registry.js'),
+  ]);
+  const migrations = await Migrations.load();
+  // registry.get throws "Connection [x] not configured."
+  return { migrations, names: named === undefined ? migrations.connections() : [registry.get(named).name] };
 }
 
 /**
@@ -24,8 +31,7 @@ export async function runPerConnection(
 ): Promise<ExitCode> {
   const { out, config } = contextOf(command);
   await config();
-  const migrations = await Migrations.load();
-  const names = targetConnections(migrations, named);
+  const { migrations, names } = await loadTargets(named);
   if (names.length === 0) {
     out.line(`No migrations in ${migrations.folder}.`);
     return 0;

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
-import { planRawStatement } from '../../connection/kysely-driver.js';
 import type { Row, WriteResult } from '../../dialect/dialect.js';
 import { ReadOnlyError } from '../../errors/read-only-error.js';
-import { registry } from '../../registry/connection-registry.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 import { cell, type Output } from '../output.js';
 
@@ -31,6 +29,11 @@ export function queryCommand(): Command {
         async (name: string, sql: string, args: string[], options: { json?: boolean }, command: Command): Promise<ExitCode> => {
           const { out, config } = contextOf(command);
           await config();
+          // Loaded when the command runs, so that `so-db --help` starts fast.
+          const [{ planRawStatement }, { registry }] = await Promise.all([
+            import('../../connection/kysely-driver.js'),
+            import('../../registry/connection-registry.js'),
+          ]);
           const connection = registry.get(name);
           const bindings = args.map(parseBinding);
           const plan = planRawStatement(sql);

@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { DB } from '../../registry/db.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 
 function nonNegativeInteger(value: string): number {
@@ -18,6 +17,7 @@ export function recoverCommand(): Command {
       action(async (options: { minAgeMs?: number; json?: boolean }, command: Command): Promise<ExitCode> => {
         const { out, config } = contextOf(command);
         await config();
+        const { DB } = await import('../../registry/db.js'); // when it runs, so that `so-db --help` starts fast
         const results = await DB.recover(options.minAgeMs === undefined ? {} : { minAgeMs: options.minAgeMs });
         // A connection that could not be looked at (xid null) may still hold transactions in doubt.
         const incomplete = results.some((r) => r.xid === null);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { NormalizedConnectionConfig } from '../../config/types.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
-import { probeServer, type ServerStatus } from '../server-probe.js';
+import type { ServerStatus } from '../server-probe.js';
 
 export interface ConnectionStatus {
   name: string;
@@ -11,7 +11,9 @@ export interface ConnectionStatus {
   servers: ServerStatus[];
 }
 
-function probeConnection(config: NormalizedConnectionConfig): Promise<ServerStatus[]> {
+async function probeConnection(config: NormalizedConnectionConfig): Promise<ServerStatus[]> {
+  // Loaded when the command runs (it brings the dialects), so that `so-db --help` starts fast.
+  const { probeServer } = await import('../server-probe.js');
   if (config.read.length === 0) return Promise.all([probeServer(config, config.write, null)]);
   return Promise.all([
     probeServer(config, config.write, 'write'),

@@ -1,10 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { displayPath } from '../../migrations/migration-loader.js';
-import { registry } from '../../registry/connection-registry.js';
-import { introspectConnection } from '../../schema/introspect-connection.js';
-import { type ConnectionSchema, typeScriptTypes } from '../../schema/typescript-types.js';
+import type { ConnectionSchema } from '../../schema/typescript-types.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 
 /** `so-db types [--connection C] [--out FILE]`: TypeScript interfaces of the live tables of each connection. */
@@ -17,6 +14,13 @@ export function typesCommand(): Command {
       action(async (options: { connection?: string; out?: string }, command: Command): Promise<ExitCode> => {
         const { out, config } = contextOf(command);
         const loaded = await config();
+        // Loaded when the command runs, so that `so-db --help` starts fast.
+        const [{ displayPath }, { registry }, { introspectConnection }, { typeScriptTypes }] = await Promise.all([
+          import('../../migrations/migration-loader.js'),
+          import('../../registry/connection-registry.js'),
+          import('../../schema/introspect-connection.js'),
+          import('../../schema/typescript-types.js'),
+        ]);
         const names = options.connection === undefined ? Object.keys(loaded.connections) : [registry.get(options.connection).name];
         const results = await Promise.allSettled(names.map((name) => introspectConnection(registry.get(name))));
         const failures = results.flatMap((result, i) =>
