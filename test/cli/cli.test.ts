@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { ensureBuilt, TempProject } from './cli-harness.js';
+import { BIN, ensureBuilt, TempProject } from './cli-harness.js';
 
 const COMMANDS = ['status', 'migrate', 'migrate:rollback', 'migrate:status', 'make:migration', 'query', 'types', 'recover'];
 
@@ -39,6 +40,18 @@ describe('so-db command line', () => {
       for (const option of options) assert.ok(result.stdout.includes(option), `${command} --help lacks ${option}`);
       assert.ok(result.stdout.includes('--config <path>'), `${command} --help lacks the global options`);
     }
+  });
+
+  test('a reader that closes the pipe early (so-db --help | head -1) ends the output, not in a crash', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before so-db writes: its write fails with EPIPE
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   test('an unknown command is one line on stderr and exit 1', async () => {
