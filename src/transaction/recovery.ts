@@ -52,6 +52,11 @@ class RecoveryRun {
   readonly #now = Date.now();
   /** Decisions settled in this run, by global id. */
   readonly #decisions = new Map<string, Promise<Decision>>();
+  /**
+   * Branches already reported: MariaDB's XA RECOVER lists every branch of the server, so each
+   * connection to that server sees the same ones; the first connection that lists a branch handles it.
+   */
+  readonly #seen = new Set<string>();
   /** Logs to purge: those consulted, and the configured one (rows a crash after phase two left). */
   readonly logsUsed = new Set<DecisionLog>();
   #unreachable = false;
@@ -77,6 +82,8 @@ class RecoveryRun {
       const prepared = twoPhase.readPrepared(row);
       const id = prepared === null ? null : parseBranchId(this.#prefix, prepared.xid);
       if (prepared === null || id === null) continue; // not this application's
+      if (this.#seen.has(prepared.xid)) continue;
+      this.#seen.add(prepared.xid);
       const age = this.#now - (prepared.preparedAt?.getTime() ?? id.createdAt);
       if (age < this.#minAgeMs) {
         this.#report(

@@ -12,6 +12,7 @@ import {
   stopServers,
   uniquePrefix,
 } from './fixtures/two-phase-setups.js';
+import { ensureBuilt, TempProject } from '../cli/cli-harness.js';
 
 after(stopServers);
 
@@ -69,6 +70,19 @@ async function recoverAll(xids: readonly string[]): Promise<Map<string, Recovery
   return finished;
 }
 
+/** `so-db recover --json` (young branches are only reported) in a project with `config`. */
+async function recoverCli(config: DatabaseConfig): Promise<RecoveryResult[]> {
+  ensureBuilt();
+  const project = new TempProject(config);
+  try {
+    const result = await project.json<RecoveryResult[]>(['recover']);
+    assert.equal(result.code, 0, result.stderr);
+    return result.value;
+  } finally {
+    project.cleanup();
+  }
+}
+
 for (const mix of MIXES) {
   describe(`DB.recover() after a crash across ${mix.title}`, { skip: skipReason(mix) }, () => {
     const prefix = uniquePrefix();
@@ -119,6 +133,10 @@ for (const mix of MIXES) {
         early.every((r) => r.action === 'skipped' && /younger than minAgeMs/.test(r.reason)),
         'young ones are left alone',
       );
+      // XA RECOVER lists a branch on every connection to its server: still one row per branch.
+      assert.deepEqual(early.map((r) => r.xid).sort(), inDoubt, 'one row per branch');
+      const cli = await recoverCli(config);
+      assert.deepEqual(cli.filter((r) => r.xid !== null && inDoubt.includes(r.xid)).map((r) => r.xid).sort(), inDoubt);
       assert.deepEqual(await leftPrepared(participants, prefix), inDoubt);
 
       const finished = await recoverAll(inDoubt);
