@@ -202,7 +202,8 @@ async function decide(ctx: Context, log: DecisionLog, gid: string): Promise<void
     try {
       decision = await log.settle(gid);
     } catch {
-      for (const p of ctx.participants) if (p.state === ParticipantState.prepared) p.state = ParticipantState.inDoubtByLog;
+      const prepared = ctx.participants.filter((p) => p.state === ParticipantState.prepared);
+      await Promise.all(prepared.map((p) => p.leaveInDoubt(ParticipantState.inDoubtByLog)));
       throw failure(
         ctx,
         where,

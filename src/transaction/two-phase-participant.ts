@@ -112,6 +112,16 @@ export class TwoPhaseParticipant {
     }
   }
 
+  /**
+   * Leaves a prepared branch to `DB.recover()` (the decision cannot be known now) and closes its
+   * session: a prepared XA branch stays attached to its MariaDB session until that session ends,
+   * and a held session would keep the pool short and recovery in this process locked out.
+   */
+  async leaveInDoubt(state: string): Promise<void> {
+    this.state = state;
+    await this.#frame?.release(true);
+  }
+
   /** Rolls back from whatever state it is in. Never throws: `state` tells what became of it. */
   async rollback(): Promise<void> {
     const frame = this.#frame;

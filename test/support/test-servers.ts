@@ -15,7 +15,7 @@
  * Every server this process started is also killed, and its directory
  * removed, when the process exits (best effort: 'exit', SIGINT, SIGTERM).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,12 @@ export interface TestServer {
   stop(): Promise<void>;
   /** SIGKILL to the server's whole process group: a crash. */
   kill(): Promise<void>;
+  /**
+   * A crash, synchronously and completely: SIGKILL to the server and to every process it started,
+   * also PostgreSQL backends (they leave the server's process group), so no open session can
+   * answer another statement. Callable from a DB.listen listener, before the library goes on.
+   */
+  crashNow(): void;
   /** Starts it again after stop/kill: same data directory and port. */
   start(): Promise<void>;
 }
@@ -149,6 +155,21 @@ class ServerProcess implements TestServer {
     if (child?.pid === undefined) return;
     killGroup(child.pid);
     await withTimeout(this.#exited, STOP_TIMEOUT_MS);
+  }
+
+  crashNow(): void {
+    const pid = this.#child?.pid;
+    if (pid === undefined) return;
+    // Children first, found by parent while the server lives: once it is gone they belong to init.
+    const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    killGroup(pid);
+    for (const child of children) {
+      try {
+        process.kill(Number(child), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   /** Synchronous kill for the process exit hook. */
