@@ -509,6 +509,11 @@ describe('normalizeConfig: options', () => {
       connection: 'db',
       key: 'write.statementTimeoutMs',
     });
+    // So are the other keys of the whole connection.
+    expectError(() => normalize({ db: { driver: 'pgsql', host: 'w', read: [{ host: 'r1', pool: { max: 2 } }] } }), {
+      connection: 'db',
+      key: 'read[0].pool',
+    });
   });
 
   it('validates replication lag and read-your-writes', () => {
