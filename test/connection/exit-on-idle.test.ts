@@ -96,6 +96,16 @@ describeEachEngine('process exit', (engine) => {
     assert.match(run.stdout, new RegExp(`^SLEPT \\[\\{"slept":${engine.driver === 'mysql' ? 0 : 1}\\}\\]$`, 'm'));
   });
 
+  test('a read/write split connection with lag checks: its timers and replica pools do not keep the process alive', {
+    skip: engine.driver === 'sqlite' && 'SQLite has no replication lag to check',
+  }, async () => {
+    // The replica is the same server, which replicates from nobody: it counts as lagging and reads fall back to the writer.
+    const split = { ...database.options, read: [{}], maxReplicationLag: 1 };
+    const run = await runScript({ SO_DB_TEST_CONFIG: JSON.stringify({ connections: { db: split } }), SO_DB_TEST_WORK: 'query' });
+    assertExitedCleanly(run);
+    assert.match(run.stdout, /^ROWS \[\{"one":1\}\]$/m);
+  });
+
   test('with pool.allowExitOnIdle false, idle sessions keep the process alive', async () => {
     const run = await runScript({ SO_DB_TEST_CONFIG: config({ allowExitOnIdle: false }), SO_DB_TEST_WORK: 'query' }, 'ROWS');
     assert.match(run.stdout, /^ROWS \[\{"one":1\}\]$/m);
