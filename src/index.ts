@@ -52,3 +52,4 @@ export { Schema } from './schema/schema.js';
 export type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 export { MigrationError } from './migrations/migration-error.js';
 export type { MigrationDb, MigrationModule } from './migrations/migration-file.js';
+export type { ForeignIdOptions, ForeignKeyAction, MigrationHelpers } from './migrations/migration-helpers.js';

@@ -4,6 +4,7 @@ import { ReadOnlyError } from '../errors/read-only-error.js';
 import { createConnectionKysely } from '../schema/connection-kysely.js';
 import { MigrationError } from './migration-error.js';
 import type { MigrationDb, MigrationFile } from './migration-file.js';
+import { type MigrationHelpers, migrationHelpers } from './migration-helpers.js';
 import { displayPath } from './migration-loader.js';
 import { type MigrationPolicy, migrationAdapter, migrationPolicy, withMigrationLock } from './migration-lock.js';
 import { StatementRecorder } from './statement-recorder.js';
@@ -50,6 +51,7 @@ export class ConnectionMigrator {
   readonly #poolMax: number;
   readonly #policy: MigrationPolicy;
   readonly #db: MigrationDb;
+  readonly #helpers: MigrationHelpers;
   readonly #recorder = new StatementRecorder();
   readonly #migrator: Migrator;
 
@@ -58,6 +60,7 @@ export class ConnectionMigrator {
     this.files = files;
     this.#poolMax = poolMax;
     this.#policy = migrationPolicy(connection.driver);
+    this.#helpers = migrationHelpers(connection.driver);
     // On the primary only: a replica that lags would show migrations as not yet applied.
     this.#db = createConnectionKysely(connection, {
       adapter: (base) => migrationAdapter(base, this.#policy),
@@ -167,16 +170,17 @@ export class ConnectionMigrator {
     return new MigrationError(message, { connection, migration: name, file, direction, statementsRun, cause });
   }
 
-  /** Wraps a file's up/down so its statements are recorded. */
+  /** Wraps a file's up/down so its statements are recorded and it gets the helpers. */
   #recorded(file: MigrationFile): Migration {
     const { up, down } = file.module;
+    const t = this.#helpers;
     return {
-      up: (db) => this.#recorder.record(file.name, () => up.call(file.module, db)),
+      up: (db) => this.#recorder.record(file.name, () => up.call(file.module, db, t)),
       // Without a down, Kysely would skip the migration yet keep it applied: refuse instead.
       down: (db) =>
         down === undefined
           ? Promise.reject(new Error(`it exports no down(db) function, so it cannot be rolled back`))
-          : this.#recorder.record(file.name, () => down.call(file.module, db)),
+          : this.#recorder.record(file.name, () => down.call(file.module, db, t)),
     };
   }
 

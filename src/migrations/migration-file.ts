@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MigrationHelpers } from './migration-helpers.js';
 
 /**
  * What `up` and `down` receive: the Kysely instance of the migration's connection
@@ -8,14 +9,15 @@ import type { Kysely } from 'kysely';
 export type MigrationDb = Kysely<any>;
 
 /**
- * The exports of a migration file in `database/migrations/`.
+ * The exports of a migration file in `database/migrations/`. `up` and `down` receive the
+ * connection's Kysely instance and the portable column helpers (`t`), which they may leave out.
  *
  * @example
  * // database/migrations/20250101120000_create_users.ts
- * import type { MigrationDb } from 'so-database';
+ * import type { MigrationDb, MigrationHelpers } from 'so-database';
  * export const connection = 'essentials';   // omit for the default connection
- * export async function up(db: MigrationDb): Promise<void> {
- *   await db.schema.createTable('users').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+ * export async function up(db: MigrationDb, t: MigrationHelpers): Promise<void> {
+ *   await db.schema.createTable('users').$call(t.id).addColumn('email', 'varchar(255)').$call(t.timestamps).execute();
  * }
  * export async function down(db: MigrationDb): Promise<void> {
  *   await db.schema.dropTable('users').execute();
@@ -24,8 +26,8 @@ export type MigrationDb = Kysely<any>;
 export interface MigrationModule {
   /** The connection it runs on; the default connection when absent. */
   connection?: string;
-  up(db: MigrationDb): Promise<void>;
-  down?(db: MigrationDb): Promise<void>;
+  up(db: MigrationDb, t: MigrationHelpers): Promise<void>;
+  down?(db: MigrationDb, t: MigrationHelpers): Promise<void>;
 }
 
 /** A migration file found on disk, loaded. */
