@@ -1,12 +1,18 @@
 import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE } from 'kysely';
 import type { Connection } from '../connection/connection.js';
 import type { CatalogColumn } from '../dialect/dialect.js';
+import { MIGRATION_BATCH_TABLE } from '../migrations/migration-batches.js';
 import { registry } from '../registry/connection-registry.js';
 import { DECISION_LOG_TABLE } from '../transaction/decision-log.js';
 import type { ConnectionSchema, TableInfo } from './typescript-types.js';
 
-/** The library's own tables (migrations, their lock, the two-phase decision log): not the application's. */
-const LIBRARY_TABLES: ReadonlySet<string> = new Set([DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE, DECISION_LOG_TABLE]);
+/** The library's own tables (migrations, their lock and batches, the two-phase decision log): not the application's. */
+const LIBRARY_TABLES: ReadonlySet<string> = new Set([
+  DEFAULT_MIGRATION_TABLE,
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  MIGRATION_BATCH_TABLE,
+  DECISION_LOG_TABLE,
+]);
 
 function flag(value: unknown): boolean {
   return value === true || value === 1 || value === 1n || value === '1';

@@ -7,7 +7,10 @@ import { describeEachEngine, type ThrowawayDatabase } from '../support/engines.j
 import { ensureBuilt, TempProject } from './cli-harness.js';
 
 interface StatusJson {
-  connections: { connection: string; migrations: { name: string; status: 'applied' | 'pending'; appliedAt: string | null }[] }[];
+  connections: {
+    connection: string;
+    migrations: { name: string; status: 'applied' | 'pending'; appliedAt: string | null; batch: number | null }[];
+  }[];
 }
 
 const USERS = `import type { MigrationDb } from 'so-database';
@@ -32,6 +35,14 @@ const POSTS = `export async function up(db) {
 }
 export async function down(db) {
   await db.schema.dropTable('posts').execute();
+}
+`;
+
+const TAGS = `export async function up(db) {
+  await db.schema.createTable('tags').addColumn('id', 'integer').execute();
+}
+export async function down(db) {
+  await db.schema.dropTable('tags').execute();
 }
 `;
 
@@ -104,8 +115,8 @@ describeEachEngine('so-db migrate, migrate:rollback, migrate:status', (engine) =
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Connection \[main\][\s\S]*20250101000000_create_users[\s\S]*applied/);
     assert.match(result.stdout, /Connection \[audit\][\s\S]*20250103000000_create_audit_log[\s\S]*applied/);
-    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'posts', 'users']);
-    assert.deepEqual(await tables('audit'), ['audit_log', 'kysely_migration', 'kysely_migration_lock']);
+    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'posts', 'so_migration_batches', 'users']);
+    assert.deepEqual(await tables('audit'), ['audit_log', 'kysely_migration', 'kysely_migration_lock', 'so_migration_batches']);
     assert.deepEqual(await applied('main'), ['20250101000000_create_users', '20250102000000_create_posts']);
     assert.deepEqual(await applied('audit'), ['20250103000000_create_audit_log']);
     assert.deepEqual(await DB.connection('main').select('SELECT id, email FROM users'), [{ id: 1, email: 'ada@example.com' }]);
@@ -121,25 +132,57 @@ describeEachEngine('so-db migrate, migrate:rollback, migrate:status', (engine) =
     assert.match(result.stdout, /Connection \[audit\] \(\w+\): nothing to migrate\./);
   });
 
-  test('migrate:rollback --connection undoes the newest migration of that connection only', async () => {
-    const result = await project.run(['migrate:rollback', '--connection', 'main']);
+  test('migrate:status shows the batch of each applied migration; a later migrate is the next batch', async () => {
+    project.migration('20250104000000_create_tags.mjs', TAGS);
+    const result = await project.run(['migrate']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /20250102000000_create_posts[\s\S]*rolled back/);
-    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'users']);
-    assert.deepEqual(await applied('main'), ['20250101000000_create_users']);
-    assert.deepEqual(await applied('audit'), ['20250103000000_create_audit_log']);
+    const { value } = await project.json<StatusJson>(['migrate:status']);
+    const main = value.connections.find((c) => c.connection === 'main');
+    assert.deepEqual(
+      main?.migrations.map((m) => [m.name, m.batch]),
+      [
+        ['20250101000000_create_users', 1],
+        ['20250102000000_create_posts', 1],
+        ['20250104000000_create_tags', 2],
+      ],
+    );
+    const table = await project.run(['migrate:status', '--connection', 'main']);
+    assert.match(table.stdout, /Batch/);
+    assert.match(table.stdout, /20250104000000_create_tags\s*│ applied\s*│ 2\s*│/);
   });
 
-  test('migrate:rollback --step N, then migrate again: the round trip ends where it began', async () => {
+  test('migrate:rollback --connection undoes the last batch of that connection only', async () => {
+    const result = await project.run(['migrate:rollback', '--connection', 'main']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /20250104000000_create_tags[\s\S]*rolled back/);
+    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'posts', 'so_migration_batches', 'users']);
+    const again = await project.run(['migrate:rollback', '--connection', 'main']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /20250102000000_create_posts[\s\S]*rolled back[\s\S]*20250101000000_create_users[\s\S]*rolled back/);
+    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'so_migration_batches']);
+    assert.deepEqual(await applied('main'), []);
+    assert.deepEqual(await applied('audit'), ['20250103000000_create_audit_log']);
+    const migrated = await project.run(['migrate', '--connection', 'main']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+  });
+
+  test('migrate:rollback --step N undoes N migrations across batches, then migrate again: the round trip ends where it began', async () => {
+    const one = await project.run(['migrate:rollback', '--connection', 'main', '--step', '1']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.deepEqual(await applied('main'), ['20250101000000_create_users', '20250102000000_create_posts']);
     const back = await project.run(['migrate:rollback', '--step', '5']);
     assert.equal(back.code, 0, back.stderr);
     assert.deepEqual(await applied('main'), []);
     assert.deepEqual(await applied('audit'), []);
-    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock']);
-    assert.deepEqual(Object.values((await status()).main), ['pending', 'pending']);
+    assert.deepEqual(await tables('main'), ['kysely_migration', 'kysely_migration_lock', 'so_migration_batches']);
+    assert.deepEqual(Object.values((await status()).main), ['pending', 'pending', 'pending']);
     const again = await project.run(['migrate', '--connection', 'main']);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(await applied('main'), ['20250101000000_create_users', '20250102000000_create_posts']);
+    assert.deepEqual(await applied('main'), [
+      '20250101000000_create_users',
+      '20250102000000_create_posts',
+      '20250104000000_create_tags',
+    ]);
     assert.deepEqual(await applied('audit'), [], '--connection main leaves audit alone');
   });
 

@@ -85,15 +85,15 @@ describeEachEngine('so-db types', (engine) => {
     project = new TempProject(config);
     await DB.configure(config);
     for (const ddl of [...CASES[engine.name].ddl, CASES[engine.name].orders]) await DB.connection('shop').statement(ddl);
-    // The library's own tables, made as the library makes them: Kysely's migration tables by
-    // a migration run, the two-phase decision log by its own DDL.
+    // The library's own tables, made as the library makes them: Kysely's migration tables and
+    // the batches by a migration run, the two-phase decision log by its own DDL.
     await DecisionLog.on(DB.connection('shop')).ensureTable();
     await DB.disconnect();
     project.migration('20250101000000_nothing.mjs', 'export async function up() {}\nexport async function down() {}\n');
     const migrated = await project.run(['migrate']);
     assert.equal(migrated.code, 0, migrated.stderr);
     await DB.configure(config);
-    for (const table of ['kysely_migration', 'kysely_migration_lock', DECISION_LOG_TABLE]) {
+    for (const table of ['kysely_migration', 'kysely_migration_lock', 'so_migration_batches', DECISION_LOG_TABLE]) {
       await DB.connection('shop').select(`SELECT * FROM ${table}`); // they exist
     }
     await DB.disconnect();
@@ -119,7 +119,7 @@ describeEachEngine('so-db types', (engine) => {
     assert.match(source, /^export interface LegacyCustomers \{$/m);
     assert.match(source, /^\/\*\* View named of connection \[shop\]\. \*\/$/m);
     assert.match(source, /^ {2}nickname: string \| null; \/\/ /m);
-    assert.doesNotMatch(source, /kysely_migration|so_transaction_log/);
+    assert.doesNotMatch(source, /kysely_migration|so_migration_batches|so_transaction_log/);
     assert.match(source, /^import type \{ Generated, GeneratedAlways \} from 'so-database';$/m);
     const postgres = engine.name === 'postgres';
     project.write(

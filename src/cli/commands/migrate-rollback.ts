@@ -8,16 +8,16 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-/** `so-db migrate:rollback [--connection C] [--step N]`: undoes the last N migrations of each connection. */
+/** `so-db migrate:rollback [--connection C] [--step N]`: undoes the last batch, or the last N migrations, of each connection. */
 export function migrateRollbackCommand(): Command {
   return new Command('migrate:rollback')
-    .description('undo the last applied migration(s) of every connection that has migrations (or of one)')
+    .description('undo the last batch (the last migrate run) of every connection that has migrations (or of one)')
     .option('-c, --connection <name>', 'only this connection')
-    .option('--step <n>', 'how many migrations to undo, newest first', positiveInteger, 1)
+    .option('--step <n>', 'undo this many migrations, newest first, instead of the last batch', positiveInteger)
     .action(
-      action((options: { connection?: string; step: number }, command: Command): Promise<ExitCode> =>
+      action((options: { connection?: string; step?: number }, command: Command): Promise<ExitCode> =>
         runPerConnection(command, options.connection, 'nothing to roll back.', (migrator) =>
-          migrator.rollback(options.step),
+          migrator.rollback(options.step === undefined ? {} : { steps: options.step }),
         ),
       ),
     );

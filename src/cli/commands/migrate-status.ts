@@ -12,7 +12,7 @@ interface ConnectionMigrations {
 /** `so-db migrate:status [--connection C] [--json]`: which migrations each connection has applied. */
 export function migrateStatusCommand(): Command {
   return new Command('migrate:status')
-    .description('list the migrations of every connection (or of one): applied (when) or pending')
+    .description('list the migrations of every connection (or of one): applied (batch, when) or pending')
     .option('-c, --connection <name>', 'only this connection')
     .option('--json', 'print JSON for scripts')
     .action(
@@ -45,9 +45,10 @@ export function migrateStatusCommand(): Command {
           const rows = entry.migrations.map((m) => [
             m.name,
             m.status === 'applied' ? c.green('applied') : c.yellow('pending'),
+            m.batch === null ? '' : String(m.batch),
             m.appliedAt === null ? '' : m.appliedAt.toISOString(),
           ]);
-          out.line(out.table(['Migration', 'Status', 'Applied at'], rows));
+          out.line(out.table(['Migration', 'Status', 'Batch', 'Applied at'], rows));
         }
         return 0;
       }),
