@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { makeMigrationCommand } from './commands/make-migration.js';
 import { migrateCommand } from './commands/migrate.js';
+import { migrateFreshCommand } from './commands/migrate-fresh.js';
+import { migrateResetCommand } from './commands/migrate-reset.js';
 import { migrateRollbackCommand } from './commands/migrate-rollback.js';
 import { migrateStatusCommand } from './commands/migrate-status.js';
 import { queryCommand } from './commands/query.js';
@@ -17,7 +19,9 @@ const EXAMPLES = `
 Examples:
   so-db status                                   every connection: reachable? version, latency
   so-db migrate --connection essentials          apply pending migrations of one connection
+  so-db migrate:rollback                         undo the last batch (the last migrate run) of each connection
   so-db migrate:rollback --step 2                undo the last two migrations of each connection
+  so-db migrate:fresh --connection main --force  drop every table of main, then migrate it
   so-db query db "SELECT * FROM orders WHERE status = ?" pending --json
   so-db types --out src/database-types.ts        TypeScript interfaces of every connection's tables
   so-db make:migration create_users_table --connection essentials
@@ -50,6 +54,8 @@ export function createProgram(): Command {
     statusCommand(),
     migrateCommand(),
     migrateRollbackCommand(),
+    migrateResetCommand(),
+    migrateFreshCommand(),
     migrateStatusCommand(),
     makeMigrationCommand(),
     queryCommand(),

@@ -15,14 +15,20 @@ function label(step: MigrationStep, out: Output): string {
   }
 }
 
+function counted(names: readonly string[], one: string): string {
+  return `${names.length} ${one}${names.length === 1 ? '' : 's'}${names.length === 0 ? '' : ` (${names.join(', ')})`}`;
+}
+
 /** Prints what a run did on one connection; returns the exit code it deserves. */
 export function printRun(out: Output, run: MigrationRun, driver: string, idle: string): number {
   const title = `${out.color.bold(`Connection [${run.connection}]`)} ${out.color.dim(`(${driver})`)}`;
+  const dropped =
+    run.dropped === undefined ? '' : ` dropped ${counted(run.dropped.tables, 'table')} and ${counted(run.dropped.views, 'view')}.`;
   if (run.steps.length === 0 && run.error === undefined) {
-    out.line(`${title}: ${idle}`);
+    out.line(`${title}:${dropped} ${idle}`);
     return 0;
   }
-  out.line(title);
+  out.line(dropped === '' ? title : `${title}:${dropped}`);
   if (run.steps.length > 0) {
     out.line(out.table(['Migration', 'File', 'Result'], run.steps.map((step) => [step.name, step.file, label(step, out)])));
   }

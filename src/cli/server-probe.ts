@@ -31,7 +31,8 @@ const VERSION_SQL: Readonly<Record<DriverName, string>> = {
   sqlite: 'SELECT sqlite_version() AS version',
 };
 
-function describeServer(driver: DriverName, server: ServerConfig): Pick<ServerStatus, 'host' | 'port' | 'database' | 'target'> {
+/** Where a server is, as the CLI shows it: host:port/database or the SQLite file; never the password. */
+export function describeServer(driver: DriverName, server: ServerConfig): Pick<ServerStatus, 'host' | 'port' | 'database' | 'target'> {
   if (driver === 'sqlite') {
     const file = server.database === ':memory:' ? ':memory:' : displayPath(server.database);
     return { host: null, port: null, database: file, target: file };

@@ -3,7 +3,18 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { BIN, ensureBuilt, TempProject } from './cli-harness.js';
 
-const COMMANDS = ['status', 'migrate', 'migrate:rollback', 'migrate:status', 'make:migration', 'query', 'types', 'recover'];
+const COMMANDS = [
+  'status',
+  'migrate',
+  'migrate:rollback',
+  'migrate:reset',
+  'migrate:fresh',
+  'migrate:status',
+  'make:migration',
+  'query',
+  'types',
+  'recover',
+];
 
 // Engine-independent behaviour of the binary: help, bad input, configuration discovery.
 describe('so-db command line', () => {
@@ -28,6 +39,8 @@ describe('so-db command line', () => {
       status: ['--json'],
       migrate: ['--connection <name>'],
       'migrate:rollback': ['--connection <name>', '--step <n>'],
+      'migrate:reset': ['--connection <name>'],
+      'migrate:fresh': ['--connection <name>', '--force'],
       'migrate:status': ['--json', '--connection <name>'],
       'make:migration': ['<name>', '--connection <name>', '--ext <extension>'],
       query: ['<connection>', '<sql>', '[bindings...]', '--json'],
