@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { suggestCommands } from './command-suggestion.js';
 import { makeMigrationCommand } from './commands/make-migration.js';
 import { migrateCommand } from './commands/migrate.js';
 import { migrateFreshCommand } from './commands/migrate-fresh.js';
@@ -65,5 +66,12 @@ export function createProgram(): Command {
     // addCommand() does not pass settings down; these must hold for every subcommand too.
     program.addCommand(command.copyInheritedSettings(program));
   }
+  // Commander's own suggestion knows typos of whole names only; this knows `rollback` too.
+  program.on('command:*', (operands: string[]) => {
+    const names = program.commands.map((command) => command.name());
+    const found = suggestCommands(operands[0], names);
+    const hint = found.length === 0 ? '' : `\n(Did you mean ${found.length === 1 ? found[0] : `one of ${found.join(', ')}`}?)`;
+    program.error(`error: unknown command '${operands[0]}'${hint}`, { code: 'commander.unknownCommand' });
+  });
   return program;
 }

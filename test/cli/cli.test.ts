@@ -75,6 +75,27 @@ describe('so-db command line', () => {
     assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
   });
 
+  test('a mistyped command suggests the one meant: without its migrate: prefix, misspelt, other separators', async () => {
+    const cases: [string, string][] = [
+      ['rollback', 'migrate:rollback'],
+      ['migrate:rolback', 'migrate:rollback'],
+      ['rolback', 'migrate:rollback'],
+      ['fresh', 'migrate:fresh'],
+      ['reset', 'migrate:reset'],
+      ['migrate-status', 'migrate:status'],
+      ['Make_Migration', 'make:migration'],
+      ['statuss', 'status'],
+    ];
+    for (const [typed, meant] of cases) {
+      const result = await project.run([typed]);
+      assert.equal(result.code, 1, typed);
+      assert.equal(result.stderr, `so-db: unknown command '${typed}' (Did you mean ${meant}?)\n`, typed);
+    }
+    const far = await project.run(['seed']);
+    assert.equal(far.code, 1);
+    assert.equal(far.stderr, `so-db: unknown command 'seed'\n`);
+  });
+
   test('a missing configuration is one line on stderr and exit 1', async () => {
     const result = await project.run(['status']);
     assert.equal(result.code, 1);
