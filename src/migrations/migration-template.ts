@@ -39,17 +39,22 @@ function template(name: string, connection: string | undefined, typed: boolean):
   // `create_users_table` is about the table `users`, as in Laravel.
   const table = /^create_(\w+?)(?:_table)?$/.exec(name)?.[1] ?? 'table_name';
   const dbType = typed ? ': MigrationDb' : '';
+  const helpersType = typed ? ': MigrationHelpers' : '';
   const returns = typed ? ': Promise<void>' : '';
+  // t's helpers write what is right on each engine, so the file runs unchanged on all three.
   const lines = [
-    ...(typed ? [`import type { MigrationDb } from 'so-database';`, ''] : []),
+    ...(typed ? [`import type { MigrationDb, MigrationHelpers } from 'so-database';`, ''] : []),
     connection === undefined
       ? '// Runs on the default connection; export `connection` to name another one.'
       : `export const connection = ${quoted(connection)};`,
     '',
-    `export async function up(db${dbType})${returns} {`,
+    `export async function up(db${dbType}, t${helpersType})${returns} {`,
     '  await db.schema',
     `    .createTable(${quoted(table)})`,
-    `    .addColumn('id', 'integer', (col) => col.primaryKey())`,
+    '    .$call(t.id)',
+    `    // .addColumn('name', 'varchar(255)', (col) => col.notNull())`,
+    `    // .$call((table) => t.foreignId(table, 'author_id', 'authors.id', { onDelete: 'cascade' }))`,
+    '    .$call(t.timestamps)',
     '    .execute();',
     '}',
     '',
