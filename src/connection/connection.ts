@@ -9,6 +9,7 @@ import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
 import type { TransactionFrame, TransactionHost } from '../transaction/transaction-frame.js';
+import { checkBindings } from './binding-check.js';
 import { createReadWriteRouter } from './create-read-write-router.js';
 import { resolveInstance } from './instance-resolver.js';
 import { queryEvents, type ReplicaHealthChange } from './query-events.js';
@@ -182,6 +183,8 @@ export class Connection {
     // promise hooks on every one (about 0.2 µs each, bench/FINDINGS.md).
     try {
       if (this.readOnly) this.#checkReadOnly(kind, sql);
+      // Before any driver: a binding it cannot send fails there, or hangs a PostgreSQL session.
+      if (bindings.length !== 0) checkBindings(this.name, this.dialect, kind, sql, bindings);
       const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
       const frame = this.#transactions.current();
       if (frame !== undefined) {

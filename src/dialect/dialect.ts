@@ -100,6 +100,15 @@ export interface Dialect {
   readonly caseInsensitiveColumns: boolean;
   /** INSERT ... RETURNING is how this engine reports generated keys. */
   readonly insertReturning: boolean;
+  /**
+   * Most parameters one statement may bind: beyond it the driver fails, or (postgres.js)
+   * leaves the session hung. PostgreSQL's protocol counts 65535 but postgres.js sends at
+   * most 65533; MySQL/MariaDB 65535; SQLite 32766 (the bundled SQLite's
+   * SQLITE_MAX_VARIABLE_NUMBER).
+   */
+  readonly maxParameters: number;
+  /** A JavaScript array binds as one array parameter (PostgreSQL: `= ANY(?)`); elsewhere it cannot be bound. */
+  readonly arrayParameters: boolean;
   /** Kysely instance that only compiles (it has no driver behind it). */
   // biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
   readonly compiler: Kysely<any>;

@@ -1,6 +1,11 @@
 import { DatabaseError, type DatabaseErrorOptions } from './database-error.js';
 
-/** The server refused a statement. The message is the server's own. */
+/**
+ * The server refused a statement (the message is the server's own), or the library
+ * refused it before sending: input the query builder cannot turn into SQL, or a binding
+ * no driver can send. Then the message names the connection and the method, and `sql`
+ * is what would have been sent (empty when nothing was compiled yet).
+ */
 export class QueryError extends DatabaseError {
   readonly sql: string;
   readonly bindings: readonly unknown[];

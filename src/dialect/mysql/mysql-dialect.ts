@@ -33,6 +33,8 @@ export const mysqlDialect: Dialect = {
   maxSessions: Number.POSITIVE_INFINITY,
   caseInsensitiveColumns: true,
   insertReturning: false,
+  maxParameters: 65_535,
+  arrayParameters: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: mysqlCatalog,

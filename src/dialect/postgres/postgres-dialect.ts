@@ -38,6 +38,8 @@ export const postgresDialect: Dialect = {
   maxSessions: Number.POSITIVE_INFINITY,
   caseInsensitiveColumns: false,
   insertReturning: true,
+  maxParameters: 65_533,
+  arrayParameters: true,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: postgresCatalog,

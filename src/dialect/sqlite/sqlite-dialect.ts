@@ -25,6 +25,8 @@ export const sqliteDialect: Dialect = {
   maxSessions: 1,
   caseInsensitiveColumns: true,
   insertReturning: false,
+  maxParameters: 32_766,
+  arrayParameters: false,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: sqliteCatalog,
