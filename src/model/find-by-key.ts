@@ -1,5 +1,6 @@
 import type { Connection } from '../connection/connection.js';
 import type { Row } from '../dialect/dialect.js';
+import { checkValue } from '../query/builder-input.js';
 import { castsOf } from './casts.js';
 import { hydrateOne } from './hydration.js';
 import type { Model } from './model.js';
@@ -18,6 +19,11 @@ const findSql = new WeakMap<ModelClass, WeakMap<Connection, string>>();
  */
 export function findByKey<M extends Model>(model: ModelClass<M>, id: unknown): Promise<M | null> {
   const connection = readConnectionFor(model, false);
+  try {
+    checkValue(connection.name, 'find', id, 'the key');
+  } catch (error) {
+    return Promise.reject(error);
+  }
   let byConnection = findSql.get(model);
   let sql = byConnection?.get(connection);
   if (sql === undefined) {

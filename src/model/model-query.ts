@@ -1,8 +1,8 @@
 import type { Row } from '../dialect/dialect.js';
-import { DatabaseError } from '../errors/database-error.js';
 import { ModelNotFoundError } from '../errors/model-errors.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import type { Conjunction } from '../query/where-clause.js';
+import { checkValue, inputError, shown } from '../query/builder-input.js';
 import { addToTree, type EagerTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
 import {
   type CountRequest,
@@ -12,6 +12,7 @@ import {
   type RelationFilter,
   resolveRelationFilters,
 } from '../relations/relation-filters.js';
+import { checkRelationPath } from '../relations/relation-of.js';
 import { databaseForm } from './attributes.js';
 import { castsOf, fromDatabase } from './casts.js';
 import { hydrate } from './hydration.js';
@@ -45,6 +46,8 @@ export interface ModelQueryParts<M extends Model> {
   filters: readonly RelationFilter[];
   counts: readonly CountRequest[];
   model: ModelClass<M>;
+  /** Relation paths that `with`/`withCount`/`whereHas` named, checked before the query runs. */
+  relationPaths: readonly { readonly method: string; readonly path: string }[];
 }
 
 /**
@@ -67,6 +70,7 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
       eager: EMPTY_TREE,
       filters: [],
       counts: [],
+      relationPaths: [],
     };
   }
 
@@ -146,7 +150,8 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
    * @example await Order.with('user', 'items.product', { user: q => q.where('active', true) }).get()
    */
   with(...relations: EagerLoad[]): ModelQuery<M> {
-    return this.#copy({ eager: addToTree(this.#parts.eager, relations) });
+    const relationPaths = this.#relationPaths('with', relations);
+    return this.#copy({ eager: addToTree(this.#parts.eager, relations), relationPaths });
   }
 
   /**
@@ -156,16 +161,16 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
    * @example await Order.whereHas('user', q => q.where('ustatusid', 1)).get()
    */
   whereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
-    return this.#relationFilter(relation, callback, 'and', false);
+    return this.#relationFilter('whereHas', relation, callback, 'and', false);
   }
 
   orWhereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
-    return this.#relationFilter(relation, callback, 'or', false);
+    return this.#relationFilter('orWhereHas', relation, callback, 'or', false);
   }
 
   /** Keeps the models that have no related model (matching `callback`). */
   whereDoesntHave(relation: string, callback?: RelationCallback): ModelQuery<M> {
-    return this.#relationFilter(relation, callback, 'and', true);
+    return this.#relationFilter('whereDoesntHave', relation, callback, 'and', true);
   }
 
   /**
@@ -174,7 +179,8 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
    * @example const users = await User.withCount('orders').get(); users[0].orders_count
    */
   withCount(...relations: EagerLoad[]): ModelQuery<M> {
-    return this.#copy({ counts: [...this.#parts.counts, ...countRequests(relations)] });
+    const relationPaths = this.#relationPaths('withCount', relations, true);
+    return this.#copy({ counts: [...this.#parts.counts, ...countRequests(relations)], relationPaths });
   }
 
   async get(): Promise<M[]> {
@@ -195,7 +201,12 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
 
   /** The model with this primary key, or null. */
   find(id: unknown): Promise<M | null> {
-    return this.where(primaryKeyOf(this.#parts.model), id).first();
+    try {
+      checkValue(this.#connectionName, 'find', id, 'the key');
+      return this.where(primaryKeyOf(this.#parts.model), id).first();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** @throws ModelNotFoundError naming the model and the key. */
@@ -257,7 +268,7 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
   /** The SQL and bindings a `get()` would send (relation filters must run first, so none may be pending). */
   toSQL(): { sql: string; bindings: readonly unknown[] } {
     if (this.#parts.filters.length > 0) {
-      throw new DatabaseError('toSQL() cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs.');
+      throw inputError(this.#connectionName, 'toSQL', 'cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs');
     }
     return this.#routed().toSQL();
   }
@@ -292,22 +303,73 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
    * thenable, so they are never passed through a promise: that would run them.)
    */
   #run<T>(builder: ModelBuilder, terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
-    const { filters, model } = this.#parts;
+    const { filters, model, relationPaths } = this.#parts;
+    // Every relation named must exist, at every level, before anything is sent.
+    for (const { method, path } of relationPaths) {
+      try {
+        checkRelationPath(model, path, this.#connectionName, method);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     // Not async: without relation filters the terminal's promise is the only one.
     if (filters.length === 0) return terminal(builder);
     return resolveRelationFilters(builder, model, filters).then((wheres) => terminal(builder.withWheres(wheres)));
   }
 
-  #relationFilter(path: string, callback: RelationCallback | undefined, boolean: Conjunction, negate: boolean): ModelQuery<M> {
+  #relationFilter(
+    method: string,
+    path: string,
+    callback: RelationCallback | undefined,
+    boolean: Conjunction,
+    negate: boolean,
+  ): ModelQuery<M> {
+    if (typeof path !== 'string') throw inputError(this.#connectionName, method, `takes a relation name, got ${shown(path)}`);
+    if (callback !== undefined && typeof callback !== 'function') {
+      throw inputError(this.#connectionName, method, `takes a callback (q => q.where(...)) as its second argument, got ${shown(callback)}`);
+    }
     const [relation, ...rest] = path.split('.');
     // 'user.profile': the user must have a profile (matching the callback).
     const own: RelationCallback | undefined = rest.length === 0 ? callback : (q) => q.whereHas(rest.join('.'), callback);
-    const { builder, filters } = this.#parts;
+    const { builder, filters, relationPaths } = this.#parts;
     const wheres = builder.queryState.wheres;
     return this.#copy({
       builder: builder.withWheres([...wheres, FILTER_PLACEHOLDER(boolean)]),
       filters: [...filters, { relation, callback: own, boolean, negate, index: wheres.length }],
+      relationPaths: [...relationPaths, { method, path }],
     });
+  }
+
+  get #connectionName(): string {
+    return this.#parts.builder.boundConnection.name;
+  }
+
+  /**
+   * `with`/`withCount` arguments, checked: relation paths (`'user.profile'`; `'orders as paid'`
+   * for a count), or objects of them with callbacks. Returns the paths to check for existence
+   * when the query runs (a query may be built before its model's relations are defined).
+   */
+  #relationPaths(method: string, specs: readonly EagerLoad[], aliases = false): ModelQueryParts<M>['relationPaths'] {
+    const connection = this.#connectionName;
+    const paths = [...this.#parts.relationPaths];
+    const check = (spec: string) => {
+      if (spec.trim() === '') throw inputError(connection, method, 'cannot use "": a relation name is empty');
+      const named = aliases ? /^(\S+)\s+as\s+\S+$/i.exec(spec.trim()) : null;
+      paths.push({ method, path: named === null ? spec.trim() : named[1] });
+    };
+    for (const spec of specs) {
+      if (typeof spec === 'string') {
+        check(spec);
+        continue;
+      }
+      const prototype = typeof spec === 'object' && spec !== null ? Object.getPrototypeOf(spec) : undefined;
+      if (prototype !== Object.prototype && prototype !== null) throw inputError(connection, method, `takes relation names or { relation: callback }, got ${shown(spec)}`);
+      for (const [path, callback] of Object.entries(spec)) {
+        if (callback !== undefined && typeof callback !== 'function') throw inputError(connection, method, `takes a callback for ${shown(path)}, got ${shown(callback)}`);
+        check(path);
+      }
+    }
+    return paths;
   }
 
   #build(change: (builder: ModelBuilder) => ModelBuilder): ModelQuery<M> {

@@ -20,11 +20,18 @@ export function compileSelect(
       // biome-ignore lint/suspicious/noExplicitAny: the five aggregate functions share one call shape
       return (eb.fn[fn] as (column: string) => any)(aggregate.column).as('aggregate');
     });
-  } else if (state.columns.length > 0) query = query.select(state.columns as string[]);
-  else query = query.selectAll();
+  } else if (state.columns.length > 0) {
+    // `*` and `table.*` select every column (Kysely would quote them as names).
+    for (const column of state.columns) {
+      if (column === '*') query = query.selectAll();
+      else if (column.endsWith('.*')) query = query.selectAll(column.slice(0, -2));
+      else query = query.select(column);
+    }
+  } else query = query.selectAll();
   if (state.distinct) query = query.distinct();
   if (state.wheres.length > 0) query = query.where((eb) => whereExpression(eb, state.wheres));
-  for (const order of state.orders) query = query.orderBy(order.column, order.direction);
+  // A reference, not the string: Kysely reads `'a b'` as a column and a direction (the builder refuses `'id desc'`).
+  for (const order of state.orders) query = query.orderBy((eb) => eb.ref(order.column), order.direction);
   // Integer literals, as Laravel writes them (checkCount vouched for them): SQLite re-prepares a
   // statement each time a value is bound to its LIMIT, which costs more than a key lookup itself.
   if (state.limit !== undefined) query = query.limit(sql.lit(state.limit));

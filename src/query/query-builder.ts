@@ -1,10 +1,28 @@
 import type { Connection } from '../connection/connection.js';
 import type { InsertResult } from '../connection/statement-kind.js';
 import type { Row, WriteResult } from '../dialect/dialect.js';
-import { DatabaseError } from '../errors/database-error.js';
+import {
+  checkColumn,
+  checkCount,
+  checkRecord,
+  checkSelection,
+  checkTable,
+  checkValue,
+  checkWriteValue,
+  inputError,
+  isExpression,
+  shown,
+} from './builder-input.js';
 import { compiledSql } from './compiled-sql-cache.js';
-import { type Conjunction, checkOperator, collectWhereValues, type WhereClause, whereShape } from './where-clause.js';
 import { compileDelete, compileInsert, compileSelect, compileUpdate } from './kysely-compile.js';
+import {
+  type Conjunction,
+  checkOperator,
+  checkOperatorValue,
+  collectWhereValues,
+  type WhereClause,
+  whereShape,
+} from './where-clause.js';
 
 export interface Order {
   column: string;
@@ -47,7 +65,7 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   /** @internal Use `connection.table(name)`. */
   static on(connection: Connection, table: string): QueryBuilder {
     return new QueryBuilder(connection, {
-      table,
+      table: checkTable(connection.name, 'table', table),
       columns: [],
       distinct: false,
       wheres: [],
@@ -61,7 +79,9 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   /** The columns to return (`'name'`, `'orders.id'`, `'name as n'`); none means all. */
   select(...columns: string[]): this {
-    return this.with({ columns: columns.flat() });
+    const list = columns.flat();
+    for (const column of list) checkSelection(this.connection.name, 'select', column);
+    return this.with({ columns: list });
   }
 
   distinct(): this {
@@ -76,43 +96,50 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   where(column: string, operator: string, value: unknown): this;
   where(conditions: Record<string, unknown> | WhereCallback): this;
   where(column: string | Record<string, unknown> | WhereCallback, ...rest: unknown[]): this {
-    return this.addWhere('and', column, rest);
+    return this.addWhere('where', 'and', column, rest);
   }
 
   orWhere(column: string, value: unknown): this;
   orWhere(column: string, operator: string, value: unknown): this;
   orWhere(conditions: Record<string, unknown> | WhereCallback): this;
   orWhere(column: string | Record<string, unknown> | WhereCallback, ...rest: unknown[]): this {
-    return this.addWhere('or', column, rest);
+    return this.addWhere('orWhere', 'or', column, rest);
   }
 
   whereIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere({ type: 'in', boolean: 'and', column, values: [...values], not: false });
+    return this.addIn('whereIn', 'and', column, values, false);
   }
 
   whereNotIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere({ type: 'in', boolean: 'and', column, values: [...values], not: true });
+    return this.addIn('whereNotIn', 'and', column, values, true);
   }
 
   orWhereIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere({ type: 'in', boolean: 'or', column, values: [...values], not: false });
+    return this.addIn('orWhereIn', 'or', column, values, false);
   }
 
   whereNull(column: string): this {
-    return this.pushWhere({ type: 'null', boolean: 'and', column, not: false });
+    return this.addNull('whereNull', 'and', column, false);
   }
 
   whereNotNull(column: string): this {
-    return this.pushWhere({ type: 'null', boolean: 'and', column, not: true });
+    return this.addNull('whereNotNull', 'and', column, true);
   }
 
   orWhereNull(column: string): this {
-    return this.pushWhere({ type: 'null', boolean: 'or', column, not: false });
+    return this.addNull('orWhereNull', 'or', column, false);
   }
 
   orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): this {
-    const lower = direction.toLowerCase();
-    if (lower !== 'asc' && lower !== 'desc') throw new DatabaseError(`orderBy direction must be asc or desc, got "${direction}".`);
+    const connection = this.connection.name;
+    checkColumn(connection, 'orderBy', column);
+    // Kysely would read `'id desc'` as a column and a direction (and warn on the console).
+    if (/\s(?:asc|desc)\s*$/i.test(column)) {
+      const bare = column.replace(/\s+(?:asc|desc)\s*$/i, '');
+      throw inputError(connection, 'orderBy', `takes the direction as its second argument: orderBy(${shown(bare)}, 'desc')`);
+    }
+    const lower = typeof direction === 'string' ? direction.toLowerCase() : undefined;
+    if (lower !== 'asc' && lower !== 'desc') throw inputError(connection, 'orderBy', `direction must be asc or desc, got ${shown(direction)}`);
     return this.with({ orders: [...this.state.orders, { column, direction: lower }] });
   }
 
@@ -121,11 +148,11 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   }
 
   limit(count: number): this {
-    return this.with({ limit: checkCount('limit', count) });
+    return this.with({ limit: checkCount(this.connection.name, 'limit', count) });
   }
 
   offset(count: number): this {
-    return this.with({ offset: checkCount('offset', count) });
+    return this.with({ offset: checkCount(this.connection.name, 'offset', count) });
   }
 
   /** SELECT ... FOR UPDATE (runs on the writer of a read/write connection). */
@@ -154,22 +181,29 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   /** The rows whose `column` equals `id` (default `id`), first one. */
   find(id: unknown, column = 'id'): Promise<T | null> {
-    return this.where(column, id).first();
+    try {
+      return this.addWhere('find', 'and', column, [id]).first();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** One column of the first row. */
   async value<V = unknown>(column: string): Promise<V | null> {
-    const row = (await this.select(column).first()) as Row | null;
+    checkSelection(this.connection.name, 'value', column);
+    const row = (await this.with({ columns: [column] }).first()) as Row | null;
     return row === null ? null : (Object.values(row)[0] as V);
   }
 
   /** One column of every row. */
   async pluck<V = unknown>(column: string): Promise<V[]> {
+    checkSelection(this.connection.name, 'pluck', column);
     const rows = (await this.runSelect({ ...this.state, columns: [column] })) as Row[];
     return rows.map((row) => Object.values(row)[0] as V);
   }
 
   async count(column = '*'): Promise<number> {
+    if (column !== '*') checkColumn(this.connection.name, 'count', column);
     return Number((await this.aggregate('count', column)) ?? 0);
   }
 
@@ -179,18 +213,22 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   }
 
   async sum(column: string): Promise<number> {
+    checkColumn(this.connection.name, 'sum', column);
     return Number((await this.aggregate('sum', column)) ?? 0);
   }
 
   async min<V = unknown>(column: string): Promise<V | null> {
+    checkColumn(this.connection.name, 'min', column);
     return (await this.aggregate('min', column)) as V | null;
   }
 
   async max<V = unknown>(column: string): Promise<V | null> {
+    checkColumn(this.connection.name, 'max', column);
     return (await this.aggregate('max', column)) as V | null;
   }
 
   async avg(column: string): Promise<number | null> {
+    checkColumn(this.connection.name, 'avg', column);
     const value = await this.aggregate('avg', column);
     return value === null || value === undefined ? null : Number(value);
   }
@@ -199,6 +237,7 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   async insert(values: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<InsertResult> {
     const rows = Array.isArray(values) ? values : [values];
     if (rows.length === 0) return { affectedRows: 0, insertId: null };
+    for (const row of rows) this.checkValues('insert', row);
     return (await this.runWrite('insert', this.compileInsertRows(rows, undefined))) as WriteResult;
   }
 
@@ -211,12 +250,15 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
    * const uid = await db.table('auser').insertGetId({ name: 'Ada' }, 'uid');
    */
   async insertGetId(values: Record<string, unknown>, keyColumn = 'id'): Promise<number | string | bigint | null> {
+    this.checkValues('insertGetId', values);
+    checkColumn(this.connection.name, 'insertGetId', keyColumn);
     const returning = this.connection.dialect.insertReturning ? keyColumn : undefined;
     return ((await this.runWrite('insert', this.compileInsertRows([values], returning))) as WriteResult).insertId;
   }
 
   /** Affected rows. */
   async update(values: Record<string, unknown>): Promise<number> {
+    this.checkValues('update', values);
     return ((await this.runWrite('update', this.compileUpdateValues(values))) as WriteResult).affectedRows;
   }
 
@@ -259,23 +301,66 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return this.with({ wheres: [...this.state.wheres, where] });
   }
 
-  private addWhere(
-    boolean: Conjunction,
-    column: string | Record<string, unknown> | WhereCallback,
-    rest: unknown[],
-  ): this {
+  /** `where`/`orWhere`/`find`: every form checked before it is recorded (builder-input.ts). */
+  private addWhere(method: string, boolean: Conjunction, column: unknown, rest: unknown[]): this {
+    const connection = this.connection.name;
     if (typeof column === 'function') {
-      const inner = column(QueryBuilder.on(this.connection, this.state.table));
-      return this.pushWhere({ type: 'nested', boolean, wheres: inner.state.wheres });
+      const inner: unknown = column(QueryBuilder.on(this.connection, this.state.table));
+      if (!(inner instanceof QueryBuilder)) {
+        throw inputError(connection, method, 'callback must return the query it was given (queries are immutable): q => q.where(...)');
+      }
+      const wheres = inner.state.wheres;
+      return wheres.length === 0 ? this : this.pushWhere({ type: 'nested', boolean, wheres });
     }
-    if (typeof column === 'object') {
-      const wheres: WhereClause[] = Object.entries(column).map(([key, v]) => ({
-        type: 'basic', boolean: 'and', column: key, operator: '=', value: v,
-      }));
-      return this.pushWhere({ type: 'nested', boolean, wheres });
+    if (typeof column === 'object' && column !== null && !Array.isArray(column)) {
+      const prototype = Object.getPrototypeOf(column);
+      if (prototype !== Object.prototype && prototype !== null) throw inputError(connection, method, `takes an object of column values, got ${shown(column)}`);
+      if (rest.length > 0) throw inputError(connection, method, 'takes an object of conditions alone');
+      const wheres: WhereClause[] = [];
+      for (const [key, value] of Object.entries(column)) {
+        checkColumn(connection, method, key);
+        checkValue(connection, method, value, `the value for ${shown(key)}`);
+        wheres.push({ type: 'basic', boolean: 'and', column: key, operator: '=', value });
+      }
+      return wheres.length === 0 ? this : this.pushWhere({ type: 'nested', boolean, wheres });
     }
-    if (rest.length === 1) return this.pushWhere({ type: 'basic', boolean, column, operator: '=', value: rest[0] });
-    return this.pushWhere({ type: 'basic', boolean, column, operator: checkOperator(String(rest[0])), value: rest[1] });
+    if (typeof column !== 'string') {
+      throw inputError(connection, method, `takes a column name, an object of conditions or a callback, got ${shown(column)}`);
+    }
+    checkColumn(connection, method, column);
+    if (rest.length === 0 || rest.length > 2) {
+      throw inputError(connection, method, `takes (column, value) or (column, operator, value), got ${rest.length + 1} arguments`);
+    }
+    const operator = rest.length === 1 ? '=' : checkOperator(connection, method, rest[0]);
+    const value = rest[rest.length - 1];
+    checkValue(connection, method, value, `the value for ${shown(column)}`);
+    checkOperatorValue(connection, method, column, operator, value);
+    return this.pushWhere({ type: 'basic', boolean, column, operator, value });
+  }
+
+  private addIn(method: string, boolean: Conjunction, column: string, values: readonly unknown[], not: boolean): this {
+    const connection = this.connection.name;
+    checkColumn(connection, method, column);
+    if (!Array.isArray(values)) throw inputError(connection, method, `takes an array of values, got ${shown(values)}`);
+    const list = [...values];
+    for (let i = 0; i < list.length; i++) checkValue(connection, method, list[i], `values[${i}]`);
+    return this.pushWhere({ type: 'in', boolean, column, values: list, not });
+  }
+
+  private addNull(method: string, boolean: Conjunction, column: string, not: boolean): this {
+    checkColumn(this.connection.name, method, column);
+    return this.pushWhere({ type: 'null', boolean, column, not });
+  }
+
+  /** Column names and values of an insert/update row, checked. */
+  private checkValues(method: string, values: unknown): void {
+    const connection = this.connection.name;
+    const record = checkRecord(connection, method, values);
+    const arrays = this.connection.dialect.arrayParameters;
+    for (const [column, value] of Object.entries(record)) {
+      checkColumn(connection, method, column);
+      checkWriteValue(connection, method, value, column, arrays);
+    }
   }
 
   private async aggregate(fn: 'count' | 'sum' | 'min' | 'max' | 'avg', column: string): Promise<unknown> {
@@ -325,10 +410,10 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   /** UPDATE SQL from the cache: SET values in key order, then the WHERE values. */
   private compileUpdateValues(values: Record<string, unknown>): Compiled {
     const dialect = this.connection.dialect;
-    const state = this.state;
-    const compile = () => compileUpdate(dialect, state, values);
     const columns = Object.keys(values);
     const bound: unknown[] = [];
+    const state = this.state;
+    const compile = () => compileUpdate(dialect, state, values);
     if (!pushPlainValues(values, columns, bound)) return compile();
     collectWhereValues(state.wheres, bound);
     const shape = `update\0${state.table}\0${columns.length}\0${columns.join('\0')}\0${whereShape(state.wheres)}`;
@@ -354,10 +439,7 @@ function sameKeys(row: Record<string, unknown>, columns: readonly string[]): boo
 function pushPlainValues(row: Record<string, unknown>, columns: readonly string[], into: unknown[]): boolean {
   for (const column of columns) {
     const value = row[column];
-    if (value === undefined || typeof value === 'function') return false;
-    if (typeof value === 'object' && value !== null && typeof (value as { toOperationNode?: unknown }).toOperationNode === 'function') {
-      return false;
-    }
+    if (value === undefined || typeof value === 'function' || isExpression(value)) return false;
     into.push(value);
   }
   return true;
@@ -365,9 +447,4 @@ function pushPlainValues(row: Record<string, unknown>, columns: readonly string[
 
 function firstRow(rows: Row[]): Row | null {
   return rows.length > 0 ? rows[0] : null;
-}
-
-function checkCount(name: string, count: number): number {
-  if (!Number.isInteger(count) || count < 0) throw new DatabaseError(`${name}() takes a whole number of rows, got ${String(count)}.`);
-  return count;
 }

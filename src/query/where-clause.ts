@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { DatabaseError } from '../errors/database-error.js';
+import { inputError, shown } from './builder-input.js';
 
 /** How a condition joins the ones before it. */
 export type Conjunction = 'and' | 'or';
@@ -16,12 +16,29 @@ const OPERATORS = new Set([
   '=', '!=', '<>', '<', '<=', '>', '>=', 'like', 'not like', 'ilike', 'not ilike', 'is', 'is not',
 ]);
 
-export function checkOperator(operator: string): string {
-  const normalized = operator.toLowerCase();
-  if (!OPERATORS.has(normalized)) {
-    throw new DatabaseError(`Unknown where operator "${operator}"; use one of: ${[...OPERATORS].join(', ')}.`);
+/** Operators that mean something with null (`= null` becomes IS NULL, as in Laravel); `> null` would match nothing. */
+const NULL_OPERATORS = new Set(['=', '!=', '<>', 'is', 'is not']);
+
+/** The operator, lower-cased, if it is one the builder knows. */
+export function checkOperator(connection: string, method: string, operator: unknown): string {
+  const normalized = typeof operator === 'string' ? operator.toLowerCase() : undefined;
+  if (normalized === undefined || !OPERATORS.has(normalized)) {
+    throw inputError(connection, method, `does not know the operator ${shown(operator)}; use one of: ${[...OPERATORS].join(', ')}`);
   }
   return normalized;
+}
+
+/**
+ * Refuses an operator that makes no sense with this value: only `=`, `!=`/`<>`,
+ * `is` and `is not` take null, and `is`/`is not` take nothing else.
+ */
+export function checkOperatorValue(connection: string, method: string, column: string, operator: string, value: unknown): void {
+  if (value === null && !NULL_OPERATORS.has(operator)) {
+    throw inputError(connection, method, `cannot compare ${shown(column)} ${operator} null, which matches no row; use =, !=, is or is not with null (or whereNull/whereNotNull)`);
+  }
+  if (value !== null && (operator === 'is' || operator === 'is not')) {
+    throw inputError(connection, method, `takes "${operator}" with null only (${shown(column)} ${operator} null)`);
+  }
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
@@ -47,17 +64,21 @@ export function collectWhereValues(wheres: readonly WhereClause[], into: unknown
   for (const where of wheres) {
     if (where.type === 'basic') {
       if (where.value !== null) into.push(where.value);
-    } else if (where.type === 'in') into.push(...where.values);
-    else if (where.type === 'nested') collectWhereValues(where.wheres, into);
+    } else if (where.type === 'in') {
+      for (const value of where.values) into.push(value);
+    } else if (where.type === 'nested') collectWhereValues(where.wheres, into);
   }
 }
 
 /**
  * The shape of the conditions without their values, for the compiled-SQL cache.
- * Fields are separated by NUL, which no identifier can hold (PostgreSQL and MySQL refuse
- * it, SQLite stops reading there), and counts lead every list, so two different
- * conditions never share a shape (with spaces and commas, `where('a = ;and b', 1)` and
- * `where('a', 1).where('b', 2)` could, and the second would run the first one's SQL).
+ * Fields are separated by NUL, which no identifier can hold (the builder refuses it,
+ * as PostgreSQL and MySQL do; SQLite would stop reading there), and counts lead every
+ * list, so two different conditions never share a shape (with spaces and commas,
+ * `where('a = ;and b', 1)` and `where('a', 1).where('b', 2)` could, and the second
+ * would run the first one's SQL). What a value is changes the SQL only through null
+ * (IS NULL): arrays, objects and functions never get this far (builder-input.ts), so a
+ * cached shape binds its values one per placeholder.
  */
 export function whereShape(wheres: readonly WhereClause[]): string {
   let shape = `${wheres.length}`;

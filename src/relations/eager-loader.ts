@@ -1,4 +1,4 @@
-import { DatabaseError } from '../errors/database-error.js';
+import { QueryError } from '../errors/query-error.js';
 import type { Model } from '../model/model.js';
 import type { EagerLoad, ModelQuery, RelationCallback } from '../model/model-query.js';
 import { chunks, uniqueKeys } from './key-chunks.js';
@@ -21,14 +21,16 @@ export function addToTree(tree: EagerTree, specs: readonly EagerLoad[]): EagerTr
   const next = new Map(tree);
   for (const spec of specs) {
     if (typeof spec === 'string') addPath(next, spec.split('.'), undefined);
-    else for (const [path, callback] of Object.entries(spec)) addPath(next, path.split('.'), callback);
+    else if (typeof spec === 'object' && spec !== null) {
+      for (const [path, callback] of Object.entries(spec)) addPath(next, path.split('.'), callback);
+    } else throw new QueryError(`Relations to load are names or { name: callback } objects, got ${typeof spec}.`, '', []);
   }
   return next;
 }
 
 function addPath(tree: Map<string, EagerNode>, path: string[], callback: RelationCallback | undefined): void {
   const [name, ...rest] = path;
-  if (name === undefined || name === '') throw new DatabaseError(`Invalid relation path in with(): "${path.join('.')}".`);
+  if (name === undefined || name === '') throw new QueryError(`Invalid relation path in with(): "${path.join('.')}".`, '', []);
   const node = tree.get(name) ?? { callbacks: [], children: EMPTY_TREE };
   if (rest.length === 0) {
     tree.set(name, { callbacks: callback ? [...node.callbacks, callback] : node.callbacks, children: node.children });
@@ -88,7 +90,7 @@ export function constrained(
     if (callback === undefined) continue;
     const returned = callback(result);
     if (returned === undefined || returned === null || typeof (returned as { get?: unknown }).get !== 'function') {
-      throw new DatabaseError('A relation callback must return the query it was given (queries are immutable): q => q.where(...).');
+      throw new QueryError('A relation callback must return the query it was given (queries are immutable): q => q.where(...).', '', []);
     }
     result = returned;
   }

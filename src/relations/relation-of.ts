@@ -1,5 +1,7 @@
-import { DatabaseError } from '../errors/database-error.js';
+import { QueryError } from '../errors/query-error.js';
 import type { Model } from '../model/model.js';
+import type { ModelClass } from '../model/model-class.js';
+import { inputError, shown } from '../query/builder-input.js';
 import { Relation } from './relation.js';
 
 /** The relation that the method `name` of `model` defines. */
@@ -8,13 +10,32 @@ export function relationOf(model: Model, name: string): Relation<any, unknown> {
   const method = (model as unknown as Record<string, unknown>)[name];
   const modelName = model.constructor.name;
   if (typeof method !== 'function') {
-    throw new DatabaseError(`Relation [${name}] is not defined on model [${modelName}].`);
+    throw new QueryError(`Relation [${name}] is not defined on model [${modelName}].`, '', []);
   }
   const relation: unknown = method.call(model);
   if (!(relation instanceof Relation)) {
-    throw new DatabaseError(
-      `Method [${name}] of model [${modelName}] does not return a relation (belongsTo, hasMany or hasOne).`,
-    );
+    throw new QueryError(`Method [${name}] of model [${modelName}] does not return a relation (belongsTo, hasMany or hasOne).`, '', []);
   }
   return relation;
+}
+
+/**
+ * Checks, before anything runs, that `path` (`'user'`, `'user.profile'`) names a
+ * relation at every level, starting from `model`: a QueryError naming `method` and
+ * the level that is not one otherwise. Relation methods only describe the relation,
+ * so calling them on blank instances is safe.
+ */
+export function checkRelationPath(model: ModelClass, path: unknown, connection: string, method: string): string {
+  if (typeof path !== 'string') throw inputError(connection, method, `takes relation names, got ${shown(path)}`);
+  let current: ModelClass = model;
+  for (const name of path.split('.')) {
+    if (name === '') throw inputError(connection, method, `cannot use ${shown(path)}: a relation name is empty`);
+    try {
+      current = relationOf(new current(), name).relatedModel();
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error;
+      throw inputError(connection, method, `cannot load ${shown(path)}: ${error.message.replace(/\.$/, '')}`);
+    }
+  }
+  return path;
 }
