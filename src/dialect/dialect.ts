@@ -1,4 +1,4 @@
-import type { DatabaseIntrospector, DialectAdapter, Kysely, QueryCompiler } from 'kysely';
+import type { DatabaseIntrospector, DialectAdapter, Expression, Kysely, QueryCompiler, SqlBool } from 'kysely';
 import type { DriverName, ServerConfig } from '../config/types.js';
 import type { DatabaseError } from '../errors/database-error.js';
 
@@ -65,6 +65,25 @@ export interface TwoPhaseStatements {
   readonly availability: { sql: string; problem(row: Row | undefined): string | null } | null;
 }
 
+/**
+ * `column IN (list)` for a list longer than one statement binds, still one statement
+ * with the same matches as `IN (?, ?, ...)`: PostgreSQL binds the list as one array,
+ * SQLite as one JSON text; MySQL/MariaDB writes it as literals no value can break out
+ * of (its JSON_TABLE is re-read for every row: seconds for a few hundred rows).
+ */
+export interface LongList {
+  /**
+   * The condition (`not`: `NOT IN`) and the values it binds, in order (one, or none
+   * when the values are written into the SQL: then the SQL depends on them and is
+   * never cached); or what one of the values is that cannot travel that way.
+   */
+  condition(
+    column: Expression<unknown>,
+    values: readonly unknown[],
+    not: boolean,
+  ): { condition: Expression<SqlBool>; bound: readonly unknown[] } | { problem: string };
+}
+
 export interface PreparedTransaction {
   xid: string;
   preparedAt: Date | null;
@@ -109,6 +128,8 @@ export interface Dialect {
   readonly maxParameters: number;
   /** A JavaScript array binds as one array parameter (PostgreSQL: `= ANY(?)`); elsewhere it cannot be bound. */
   readonly arrayParameters: boolean;
+  /** `IN` lists for a statement whose lists pass `maxParameters`. */
+  readonly longList: LongList;
   /** Kysely instance that only compiles (it has no driver behind it). */
   // biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
   readonly compiler: Kysely<any>;

@@ -1,8 +1,8 @@
 import type { Connection } from '../connection/connection.js';
 import type { Row } from '../dialect/dialect.js';
 import { QueryBuilder, type QueryState } from '../query/query-builder.js';
-import type { WhereClause } from '../query/where-clause.js';
-import { whereExpression } from '../query/where-clause.js';
+import { fitParameters } from '../query/long-lists.js';
+import { collectWhereValues, type WhereClause, whereExpression } from '../query/where-clause.js';
 
 /**
  * The query builder under a model query. It adds what a model query needs
@@ -38,11 +38,15 @@ export class ModelBuilder extends QueryBuilder {
 
   /** `SELECT column, COUNT(*) ... GROUP BY column` under this query's conditions: key -> count rows. */
   async countGroupedBy(column: string): Promise<Row[]> {
+    const { dialect, name } = this.connection;
     const state = this.state;
-    let query = this.connection.dialect.compiler
+    const values: unknown[] = [];
+    collectWhereValues(state.wheres, values);
+    const { wheres } = fitParameters(name, dialect, state.wheres, values.length);
+    let query = dialect.compiler
       .selectFrom(state.table)
       .select((eb) => [eb.ref(column).as('group_key'), eb.fn.countAll().as('aggregate')]);
-    if (state.wheres.length > 0) query = query.where((eb) => whereExpression(eb, state.wheres));
+    if (wheres.length > 0) query = query.where((eb) => whereExpression(eb, wheres));
     const compiled = query.groupBy(column).compile();
     return (await this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter)) as Row[];
   }

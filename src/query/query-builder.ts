@@ -15,6 +15,7 @@ import {
 } from './builder-input.js';
 import { compiledSql } from './compiled-sql-cache.js';
 import { compileDelete, compileInsert, compileSelect, compileUpdate } from './kysely-compile.js';
+import { fitParameters } from './long-lists.js';
 import {
   type Conjunction,
   checkOperator,
@@ -106,6 +107,11 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return this.addWhere('orWhere', 'or', column, rest);
   }
 
+  /**
+   * `column IN (values)`. A list longer than one statement binds (SQLite 32766, MySQL and
+   * PostgreSQL 65535) still runs as one statement: it is then bound as one parameter
+   * (PostgreSQL `= ANY(?)`, SQLite `json_each(?)`, MySQL/MariaDB `JSON_TABLE(?)`).
+   */
   whereIn(column: string, values: readonly unknown[]): this {
     return this.addIn('whereIn', 'and', column, values, false);
   }
@@ -265,10 +271,10 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   /** Affected rows. */
   async delete(): Promise<number> {
     const dialect = this.connection.dialect;
-    const state = this.state;
     const bound: unknown[] = [];
-    collectWhereValues(state.wheres, bound);
-    const compiled = compiledSql(dialect, `delete\0${state.table}\0${whereShape(state.wheres)}`, bound, () => compileDelete(dialect, state));
+    const { state, cacheable } = this.fitted(this.state, bound, 0);
+    const compile = () => compileDelete(dialect, state);
+    const compiled = cacheable ? compiledSql(dialect, `delete\0${state.table}\0${whereShape(state.wheres)}`, bound, compile) : compile();
     return ((await this.runWrite('delete', compiled)) as WriteResult).affectedRows;
   }
 
@@ -363,6 +369,21 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     }
   }
 
+  /**
+   * The state with its conditions fitted to the engine's parameter limit (long IN lists
+   * bound as one parameter each, see fitParameters); their values are appended to
+   * `values`, after the `others` already there.
+   */
+  private fitted(state: QueryState, values: unknown[], others: number): { state: QueryState; cacheable: boolean } {
+    collectWhereValues(state.wheres, values);
+    if (values.length <= this.connection.dialect.maxParameters) return { state, cacheable: true };
+    const { wheres, cacheable } = fitParameters(this.connection.name, this.connection.dialect, state.wheres, values.length);
+    if (wheres === state.wheres) return { state, cacheable };
+    values.length = others;
+    collectWhereValues(wheres, values);
+    return { state: { ...state, wheres }, cacheable };
+  }
+
   private async aggregate(fn: 'count' | 'sum' | 'min' | 'max' | 'avg', column: string): Promise<unknown> {
     const rows = (await this.runSelect({ ...this.state, orders: [], limit: undefined, offset: undefined }, { fn, column })) as Row[];
     return rows[0]?.aggregate ?? null;
@@ -378,10 +399,11 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter || state.lock !== undefined) as Promise<Row[]>;
   }
 
-  private compileSelectState(state: QueryState, aggregate?: { fn: string; column: string }): Compiled {
+  private compileSelectState(original: QueryState, aggregate?: { fn: string; column: string }): Compiled {
     const dialect = this.connection.dialect;
     const values: unknown[] = [];
-    collectWhereValues(state.wheres, values);
+    const { state, cacheable } = this.fitted(original, values, 0);
+    if (!cacheable) return compileSelect(dialect, state, aggregate);
     // LIMIT and OFFSET are literals in the SQL (see compileSelect): part of the shape, not of the values.
     // NUL-separated with counts, as whereShape: `select('a,b')` and `select('a', 'b')` must not share SQL.
     let shape = `select\0${state.table}\0${state.columns.length}`;
@@ -412,10 +434,10 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     const dialect = this.connection.dialect;
     const columns = Object.keys(values);
     const bound: unknown[] = [];
-    const state = this.state;
+    const plain = pushPlainValues(values, columns, bound);
+    const { state, cacheable } = this.fitted(this.state, bound, bound.length);
     const compile = () => compileUpdate(dialect, state, values);
-    if (!pushPlainValues(values, columns, bound)) return compile();
-    collectWhereValues(state.wheres, bound);
+    if (!plain || !cacheable) return compile();
     const shape = `update\0${state.table}\0${columns.length}\0${columns.join('\0')}\0${whereShape(state.wheres)}`;
     return compiledSql(dialect, shape, bound, compile);
   }

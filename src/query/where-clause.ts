@@ -7,7 +7,15 @@ export type Conjunction = 'and' | 'or';
 /** One condition of a WHERE clause, as the builder records it. */
 export type WhereClause =
   | { type: 'basic'; boolean: Conjunction; column: string; operator: string; value: unknown }
-  | { type: 'in'; boolean: Conjunction; column: string; values: readonly unknown[]; not: boolean }
+  | {
+      type: 'in';
+      boolean: Conjunction;
+      column: string;
+      values: readonly unknown[];
+      not: boolean;
+      /** The engine's form for a list past its parameter limit (see fitParameters), with what it binds. */
+      packed?: { readonly condition: Expression<SqlBool>; readonly bound: readonly unknown[] };
+    }
   | { type: 'null'; boolean: Conjunction; column: string; not: boolean }
   | { type: 'nested'; boolean: Conjunction; wheres: readonly WhereClause[] };
 
@@ -65,7 +73,7 @@ export function collectWhereValues(wheres: readonly WhereClause[], into: unknown
     if (where.type === 'basic') {
       if (where.value !== null) into.push(where.value);
     } else if (where.type === 'in') {
-      for (const value of where.values) into.push(value);
+      for (const value of where.packed?.bound ?? where.values) into.push(value);
     } else if (where.type === 'nested') collectWhereValues(where.wheres, into);
   }
 }
@@ -78,7 +86,8 @@ export function collectWhereValues(wheres: readonly WhereClause[], into: unknown
  * `where('a = ;and b', 1)` and `where('a', 1).where('b', 2)` could, and the second
  * would run the first one's SQL). What a value is changes the SQL only through null
  * (IS NULL): arrays, objects and functions never get this far (builder-input.ts), so a
- * cached shape binds its values one per placeholder.
+ * cached shape binds its values one per placeholder. A long list's form binds one value
+ * or none; with none its SQL holds the values, and the builder never caches it.
  */
 export function whereShape(wheres: readonly WhereClause[]): string {
   let shape = `${wheres.length}`;
@@ -88,7 +97,7 @@ export function whereShape(wheres: readonly WhereClause[]): string {
         shape += `\0b\0${where.boolean}\0${where.column}\0${where.operator}\0${where.value === null}`;
         break;
       case 'in':
-        shape += `\0i\0${where.boolean}\0${where.column}\0${where.not}\0${where.values.length}`;
+        shape += `\0i\0${where.boolean}\0${where.column}\0${where.not}\0${where.packed === undefined ? where.values.length : `p${where.packed.bound.length}`}`;
         break;
       case 'null':
         shape += `\0n\0${where.boolean}\0${where.column}\0${where.not}`;
@@ -112,6 +121,7 @@ function conditionOf(eb: Eb, where: WhereClause): Expression<SqlBool> {
       // biome-ignore lint/suspicious/noExplicitAny: the operator was checked against the allowed list
       return eb(where.column, where.operator as any, where.value);
     case 'in':
+      if (where.packed !== undefined) return where.packed.condition;
       // An empty list matches nothing (NOT IN: everything), without invalid `IN ()`.
       if (where.values.length === 0) return where.not ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
       return eb(where.column, where.not ? 'not in' : 'in', where.values as unknown[]);

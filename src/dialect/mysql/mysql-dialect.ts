@@ -11,6 +11,7 @@ import { mysqlReplication } from './mysql-replication.js';
 import { MysqlSession } from './mysql-session.js';
 import { mysqlTwoPhase } from './mysql-two-phase.js';
 import { mysqlReadOnlyRefusal } from './mysql-read-only.js';
+import { mysqlList } from './mysql-list.js';
 
 /** Whether mysql2 has a number for this collation name (it throws on the others). */
 function knownCollation(name: string): boolean {
@@ -35,6 +36,7 @@ export const mysqlDialect: Dialect = {
   insertReturning: false,
   maxParameters: 65_535,
   arrayParameters: false,
+  longList: mysqlList,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: mysqlCatalog,

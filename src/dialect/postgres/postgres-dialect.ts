@@ -11,6 +11,7 @@ import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
 import { postgresReadOnlyRefusal } from './postgres-read-only.js';
+import { postgresList } from './postgres-list.js';
 
 const parts: KyselyParts = {
   createAdapter: () => new PostgresAdapter(),
@@ -40,6 +41,7 @@ export const postgresDialect: Dialect = {
   insertReturning: true,
   maxParameters: 65_533,
   arrayParameters: true,
+  longList: postgresList,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: postgresCatalog,

@@ -9,6 +9,7 @@ import { sqliteCatalog } from './sqlite-catalog.js';
 import { SqliteSession } from './sqlite-session.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import { sqliteReadOnlyRefusal } from './sqlite-read-only.js';
+import { sqliteList } from './sqlite-list.js';
 
 const parts: KyselyParts = {
   createAdapter: () => new SqliteAdapter(),
@@ -27,6 +28,7 @@ export const sqliteDialect: Dialect = {
   insertReturning: false,
   maxParameters: 32_766,
   arrayParameters: false,
+  longList: sqliteList,
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: sqliteCatalog,
