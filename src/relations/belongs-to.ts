@@ -1,6 +1,6 @@
 import type { Model } from '../model/model.js';
 import type { ModelReference } from '../model/model-class.js';
-import { Relation } from './relation.js';
+import { KeyedRelation } from './keyed-relation.js';
 
 /**
  * The parent holds the key of one related model: `order.user_id` -> `auser.uid`.
@@ -9,7 +9,7 @@ import { Relation } from './relation.js';
  * class Order extends Model { user() { return this.belongsTo(User, 'user_id', 'uid'); } }
  * const user = await order.user(); // User | null, read on User's connection
  */
-export class BelongsTo<R extends Model> extends Relation<R, R | null> {
+export class BelongsTo<R extends Model> extends KeyedRelation<R, R | null> {
   readonly many = false;
 
   constructor(parent: Model, related: ModelReference<R>, foreignKey: string, ownerKey: string) {

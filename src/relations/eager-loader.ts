@@ -1,10 +1,6 @@
 import { QueryError } from '../errors/query-error.js';
 import type { Model } from '../model/model.js';
-import type { EagerLoad, ModelQuery, RelationCallback } from '../model/model-query.js';
-import { chunks, uniqueKeys } from './key-chunks.js';
-import { KeyDictionary } from './key-dictionary.js';
-import { setLoadedRelation } from './loaded-relations.js';
-import type { Relation } from './relation.js';
+import type { EagerLoad, RelationCallback } from '../model/model-query.js';
 import { relationOf } from './relation-of.js';
 
 /** What `with(...)` asked for: relation name -> its constraints and nested relations. */
@@ -42,57 +38,15 @@ function addPath(tree: Map<string, EagerNode>, path: string[], callback: Relatio
 }
 
 /**
- * Loads the tree's relations onto `models`: per relation and level, the
- * related rows come from the related model's own connection in one
- * `WHERE key IN (...)` query per chunk of distinct keys, and are matched to
- * their parents through a key dictionary. Never a JOIN, never a query per row.
+ * Loads the tree's relations onto `models`, level by level: each relation loads
+ * for all the models at once (see `Relation.eagerLoad`: one query per hop per
+ * chunk of keys, on each hop's own connection), then its children load onto
+ * the related models it returned. Never a JOIN, never a query per row.
  */
 export async function eagerLoad(models: readonly Model[], tree: EagerTree): Promise<void> {
   if (models.length === 0) return;
   for (const [name, node] of tree) {
-    const relation = relationOf(models[0], name);
-    const related = await relatedByKeys(relation, uniqueKeys(models, relation.parentKey), node.callbacks);
-    const dictionary = new KeyDictionary<Model>();
-    for (const model of related) dictionary.add((model as unknown as Record<string, unknown>)[relation.relatedKey], model);
-    const signature = relation.signature();
-    for (const model of models) {
-      const group = dictionary.get((model as unknown as Record<string, unknown>)[relation.parentKey]);
-      setLoadedRelation(model, name, relation.many ? (group ?? []) : (group?.[0] ?? null), signature);
-    }
+    const related = await relationOf(models[0], name).eagerLoad(models, name, node.callbacks);
     if (node.children.size > 0) await eagerLoad(related, node.children);
   }
-}
-
-/** The related models whose `relatedKey` is one of `keys`, chunk by chunk. */
-async function relatedByKeys(
-  // biome-ignore lint/suspicious/noExplicitAny: any related model
-  relation: Relation<any, unknown>,
-  keys: readonly unknown[],
-  callbacks: readonly RelationCallback[],
-): Promise<Model[]> {
-  const related: Model[] = [];
-  for (const chunk of chunks(keys)) {
-    const query = constrained(relation, relation.relatedModel().query().whereIn(relation.relatedKey, chunk), callbacks);
-    for (const model of await query.get()) related.push(model);
-  }
-  return related;
-}
-
-/** The relation's own constraints, then the caller's callbacks, on a query of the related model. */
-export function constrained(
-  // biome-ignore lint/suspicious/noExplicitAny: any related model
-  relation: Relation<any, unknown>,
-  query: ModelQuery<Model>,
-  callbacks: readonly (RelationCallback | undefined)[],
-): ModelQuery<Model> {
-  let result = relation.applyConstraints(query);
-  for (const callback of callbacks) {
-    if (callback === undefined) continue;
-    const returned = callback(result);
-    if (returned === undefined || returned === null || typeof (returned as { get?: unknown }).get !== 'function') {
-      throw new QueryError('A relation callback must return the query it was given (queries are immutable): q => q.where(...).', '', []);
-    }
-    result = returned;
-  }
-  return result;
 }

@@ -1,8 +1,8 @@
 import type { Model } from '../model/model.js';
-import { Relation } from './relation.js';
+import { KeyedRelation } from './keyed-relation.js';
 
 /** hasOne and hasMany: the related models hold the parent's key. */
-export abstract class HasOneOrMany<R extends Model, Result> extends Relation<R, Result> {
+export abstract class HasOneOrMany<R extends Model, Result> extends KeyedRelation<R, Result> {
   /**
    * Creates a related model with its foreign key set to this parent's key.
    * The other attributes go through mass assignment as in `create()`.

@@ -1,4 +1,3 @@
-import type { Row } from '../dialect/dialect.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { setClean } from '../model/attributes.js';
 import type { Model } from '../model/model.js';
@@ -6,8 +5,7 @@ import type { ModelBuilder } from '../model/model-builder.js';
 import type { ModelClass } from '../model/model-class.js';
 import type { EagerLoad, RelationCallback } from '../model/model-query.js';
 import type { Conjunction, WhereClause } from '../query/where-clause.js';
-import { constrained } from './eager-loader.js';
-import { chunks, keyOf, MAX_FILTER_KEYS, uniqueKeys } from './key-chunks.js';
+import { MAX_FILTER_KEYS } from './key-chunks.js';
 import { relationOf } from './relation-of.js';
 
 /** A `whereHas`/`whereDoesntHave` waiting for its keys, at a place in the query's conditions. */
@@ -46,10 +44,10 @@ export function countRequests(specs: readonly EagerLoad[]): CountRequest[] {
 export const FILTER_PLACEHOLDER = (boolean: Conjunction): WhereClause => ({ type: 'nested', boolean, wheres: [] });
 
 /**
- * The query's conditions with each relation filter replaced by `parentKey IN (keys)`, the keys read first
- * from the related model's own connection (`SELECT DISTINCT relatedKey ...`).
- * Cost: one query on the other connection per filter, and its matching keys
- * travel to the application and back as bound parameters.
+ * The query's conditions with each relation filter replaced by `column IN (keys)`: the
+ * relation finds the matching parents' keys on the related side's own connection(s)
+ * (see `Relation.matchingParents`). Cost: the keys travel to the application and back
+ * as bound parameters.
  */
 export async function resolveRelationFilters(
   builder: ModelBuilder,
@@ -59,18 +57,13 @@ export async function resolveRelationFilters(
   const blank = new model();
   const wheres = [...builder.queryState.wheres];
   for (const filter of filters) {
-    const relation = relationOf(blank, filter.relation);
-    const keys = await constrained(relation, relation.relatedModel().query(), [filter.callback])
-      .whereNotNull(relation.relatedKey)
-      .distinct()
-      .pluck(relation.relatedKey);
+    const { column, keys } = await relationOf(blank, filter.relation).matchingParents(filter.callback);
     if (keys.length > MAX_FILTER_KEYS) {
       throw new DatabaseError(
         `${filter.negate ? 'whereDoesntHave' : 'whereHas'}('${filter.relation}') on model [${model.name}] matched ${keys.length} related keys, ` +
           `more than the ${MAX_FILTER_KEYS} one query binds; narrow the condition, or filter in two steps.`,
       );
     }
-    const column = relation.parentKey;
     wheres[filter.index] = filter.negate
       ? {
           type: 'nested',
@@ -85,23 +78,10 @@ export async function resolveRelationFilters(
   return wheres;
 }
 
-/**
- * Sets `<relation>_count` on each model: per chunk of parent keys, one
- * `SELECT key, COUNT(*) ... WHERE key IN (...) GROUP BY key` on the related
- * model's connection.
- */
+/** Sets `<relation>_count` (or its alias) on each model, counted by the relation (see `Relation.countPerParent`). */
 export async function loadCounts(models: readonly Model[], counts: readonly CountRequest[]): Promise<void> {
   for (const count of counts) {
-    const relation = relationOf(models[0], count.relation);
-    const totals = new Map<string, number>();
-    for (const chunk of chunks(uniqueKeys(models, relation.parentKey))) {
-      const query = constrained(relation, relation.relatedModel().query().whereIn(relation.relatedKey, chunk), [count.callback]);
-      const rows: Row[] = await query.countGroupedBy(relation.relatedKey);
-      for (const row of rows) totals.set(keyOf(row.group_key) as string, Number(row.aggregate));
-    }
-    for (const model of models) {
-      const key = keyOf((model as unknown as Record<string, unknown>)[relation.parentKey]);
-      setClean(model, count.alias, key === undefined ? 0 : (totals.get(key) ?? 0));
-    }
+    const countOf = await relationOf(models[0], count.relation).countPerParent(models, count.callback);
+    for (const model of models) setClean(model, count.alias, countOf(model));
   }
 }

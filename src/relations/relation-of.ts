@@ -14,7 +14,7 @@ export function relationOf(model: Model, name: string): Relation<any, unknown> {
   }
   const relation: unknown = method.call(model);
   if (!(relation instanceof Relation)) {
-    throw new QueryError(`Method [${name}] of model [${modelName}] does not return a relation (belongsTo, hasMany or hasOne).`, '', []);
+    throw new QueryError(`Method [${name}] of model [${modelName}] does not return a relation.`, '', []);
   }
   return relation;
 }

@@ -1,9 +1,16 @@
+import { QueryError } from '../errors/query-error.js';
 import type { Model } from '../model/model.js';
 import { type ModelClass, type ModelReference, resolveModel } from '../model/model-class.js';
 import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from '../model/model-query.js';
 import { hasLoadedRelations, loadedRelation } from './loaded-relations.js';
 
 type Constraint<R extends Model> = (query: ModelQuery<R>) => ModelQuery<R>;
+
+/** Which parents a `whereHas` keeps: those whose `column` is one of `keys`. */
+export interface MatchingParents {
+  readonly column: string;
+  readonly keys: readonly unknown[];
+}
 
 let uncomparable = 0;
 
@@ -12,26 +19,49 @@ let uncomparable = 0;
  * another connection. Awaiting it runs it on the related model's own
  * connection (or gives what `with()` already loaded); it is also a query:
  * `await user.orders().where('status', 'paid').orderBy('id').get()`.
- * Every relation matches a key column of the parent (`parentKey`) with a key
- * column of the related model (`relatedKey`).
+ *
+ * Each relation type is one subclass that fulfils the contract the loaders
+ * dispatch to (Laravel's eager-load steps, across connections): `eagerLoad`
+ * for `with()`, `matchingParents` for `whereHas()`, `countPerParent` for
+ * `withCount()`, and `fetchResults` for one parent. None of them may join
+ * across connections or query once per parent row.
  */
 export abstract class Relation<R extends Model, Result> implements PromiseLike<Result> {
-  /** Parent-side column (`user_id` of a belongsTo; the parent's key of a hasMany). */
-  readonly parentKey: string;
-  /** Related-side column (the owner key of a belongsTo; `user_id` of a hasMany). */
-  readonly relatedKey: string;
   /** Gives a list (hasMany) rather than one model or null. */
   abstract readonly many: boolean;
   protected readonly parent: Model;
   protected readonly related: ModelReference<R>;
   protected readonly constraints: readonly Constraint<R>[] = [];
 
-  constructor(parent: Model, related: ModelReference<R>, parentKey: string, relatedKey: string) {
+  constructor(parent: Model, related: ModelReference<R>) {
     this.parent = parent;
     this.related = related;
-    this.parentKey = parentKey;
-    this.relatedKey = relatedKey;
   }
+
+  /**
+   * Loads the relation of every parent (one query per hop per chunk of keys, on each
+   * hop's own connection), sets it on each parent under `name`, and returns the related
+   * models, for the next level of a nested `with()`.
+   */
+  abstract eagerLoad(parents: readonly Model[], name: string, callbacks: readonly RelationCallback[]): Promise<Model[]>;
+
+  /** The parents that have a related row matching `callback`, as a key list on a parent column. */
+  abstract matchingParents(callback: RelationCallback | undefined): Promise<MatchingParents>;
+
+  /** How many related rows matching `callback` each parent has. */
+  abstract countPerParent(
+    parents: readonly Model[],
+    callback: RelationCallback | undefined,
+  ): Promise<(parent: Model) => number>;
+
+  /** The related models of this parent as a model query, constraints applied. */
+  abstract query(): ModelQuery<R>;
+
+  /** The result for this parent alone, queried. */
+  protected abstract fetchResults(): Promise<Result>;
+
+  /** What tells this relation from another of the same parent: kind, related model, keys. */
+  protected abstract describe(): string;
 
   /** The related model's class. */
   relatedModel(): ModelClass<R> {
@@ -87,12 +117,6 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
     return this.constrain((q) => q.with(...relations));
   }
 
-  /** The related models of this parent as a model query, constraints applied. */
-  query(): ModelQuery<R> {
-    const value = (this.parent as unknown as Record<string, unknown>)[this.parentKey];
-    return this.applyConstraints(this.relatedModel().query().where(this.relatedKey, value ?? null));
-  }
-
   /** Always queries (even when loaded). */
   get(): Promise<R[]> {
     return this.query().get();
@@ -114,16 +138,13 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
     return this.query().pluck<V>(column);
   }
 
-  /** The result: the loaded value when `with()`/`load()` loaded it, else one query. */
+  /** The result: the loaded value when `with()`/`load()` loaded it, else queried. */
   async getResults(): Promise<Result> {
     if (hasLoadedRelations(this.parent)) {
       const loaded = loadedRelation(this.parent, this.signature());
       if (loaded.found) return loaded.value as Result;
     }
-    const value = (this.parent as unknown as Record<string, unknown>)[this.parentKey];
-    if (value === null || value === undefined) return (this.many ? [] : null) as Result;
-    const query = this.query();
-    return (this.many ? await query.get() : await query.first()) as Result;
+    return this.fetchResults();
   }
 
   /** Awaiting a relation runs it. */
@@ -146,7 +167,7 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
    * kind, related model, keys and constraints (as the SQL they compile to).
    */
   signature(): string {
-    const base = `${this.constructor.name}|${this.relatedModel().name}|${this.parentKey}|${this.relatedKey}`;
+    const base = this.describe();
     if (this.constraints.length === 0) return base;
     try {
       const { sql, bindings } = this.applyConstraints(this.relatedModel().query()).toSQL();
@@ -155,6 +176,20 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
       // Constraints that cannot be shown as SQL (a whereHas) never match: such a relation always queries.
       return `${base}|#${++uncomparable}`;
     }
+  }
+
+  /** `query`, narrowed by the relation's own constraints, then by the caller's callbacks (with, whereHas, withCount). */
+  protected constrainedQuery(query: ModelQuery<R>, callbacks: readonly (RelationCallback | undefined)[]): ModelQuery<R> {
+    let result = this.applyConstraints(query);
+    for (const callback of callbacks) {
+      if (callback === undefined) continue;
+      const returned = callback(result);
+      if (returned === undefined || returned === null || typeof (returned as { get?: unknown }).get !== 'function') {
+        throw new QueryError('A relation callback must return the query it was given (queries are immutable): q => q.where(...).', '', []);
+      }
+      result = returned;
+    }
+    return result;
   }
 
   protected constrain(constraint: Constraint<R>): this {
