@@ -1,8 +1,12 @@
 import type { Connection } from '../connection/connection.js';
 import type { Row } from '../dialect/dialect.js';
-import { QueryBuilder, type QueryState } from '../query/query-builder.js';
 import { fitParameters } from '../query/long-lists.js';
-import { collectWhereValues, type WhereClause, whereExpression } from '../query/where-clause.js';
+import { checkTable } from '../query/builder-input.js';
+import { QueryBuilder } from '../query/query-builder.js';
+import { initialState, type QueryState } from '../query/query-state.js';
+import { collectWhereValues } from '../query/select-shape.js';
+import { whereExpression } from '../query/select-sql.js';
+import type { WhereClause } from '../query/where-clause.js';
 
 /**
  * The query builder under a model query. It adds what a model query needs
@@ -13,8 +17,7 @@ import { collectWhereValues, type WhereClause, whereExpression } from '../query/
  */
 export class ModelBuilder extends QueryBuilder {
   static start(connection: Connection, table: string): ModelBuilder {
-    const initial = (QueryBuilder.on(connection, table) as ModelBuilder).state;
-    return new ModelBuilder(connection, initial);
+    return new ModelBuilder(connection, initialState(checkTable(connection.name, 'table', table)));
   }
 
   get queryState(): QueryState {
@@ -27,13 +30,11 @@ export class ModelBuilder extends QueryBuilder {
 
   /** The same query on another connection. */
   onConnection(connection: Connection): this {
-    const copy = this.with({});
-    (copy as unknown as { connection: Connection }).connection = connection;
-    return copy;
+    return this.clone({}, connection);
   }
 
   withWheres(wheres: readonly WhereClause[]): this {
-    return this.with({ wheres });
+    return this.clone({ wheres });
   }
 
   /** `SELECT column, COUNT(*) ... GROUP BY column` under this query's conditions: key -> count rows. */

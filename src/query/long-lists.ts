@@ -1,6 +1,9 @@
 import { type ExpressionBuilder, expressionBuilder } from 'kysely';
+import type { Connection } from '../connection/connection.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { inputError, shown } from './builder-input.js';
+import type { QueryState } from './query-state.js';
+import { collectWhereValues } from './select-shape.js';
 import type { WhereClause } from './where-clause.js';
 
 type InClause = Extract<WhereClause, { type: 'in' }>;
@@ -42,6 +45,27 @@ export function fitParameters(
   if (excess > 0) return { wheres, cacheable: true };
   const packed = { cacheable: true };
   return { wheres: pack(connection, dialect, wheres, chosen, packed), cacheable: packed.cacheable };
+}
+
+/**
+ * The state with its conditions fitted to the engine's parameter limit (see fitParameters):
+ * their values are appended to `values`, after the `others` already there (an UPDATE's SET
+ * values). `cacheable` is false when the SQL holds values (literal lists).
+ */
+export function fitState(
+  connection: Connection,
+  state: QueryState,
+  values: unknown[],
+  others: number,
+): { state: QueryState; cacheable: boolean } {
+  collectWhereValues(state.wheres, values);
+  const dialect = connection.dialect;
+  if (values.length <= dialect.maxParameters) return { state, cacheable: true };
+  const { wheres, cacheable } = fitParameters(connection.name, dialect, state.wheres, values.length);
+  if (wheres === state.wheres) return { state, cacheable };
+  values.length = others;
+  collectWhereValues(wheres, values);
+  return { state: { ...state, wheres }, cacheable };
 }
 
 function gatherLists(wheres: readonly WhereClause[], into: InClause[]): void {
