@@ -11,6 +11,7 @@ import {
   inputError,
   shown,
 } from './builder-input.js';
+import { incrementColumn } from './increment.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
 import { selectSql } from './select-sql.js';
 import type { Conjunction, WhereClause } from './where-clause.js';
@@ -232,6 +233,22 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   async update(values: Record<string, unknown>): Promise<number> {
     this.checkValues('update', values);
     return ((await this.runWrite('update', updateSql(this.connection, this.state, values))) as WriteResult).affectedRows;
+  }
+
+  /**
+   * `UPDATE ... SET column = column + amount` (and the `extra` columns) under this query's
+   * conditions, in one statement; resolves to the affected rows.
+   *
+   * @example
+   * await db.table('posts').where('id', 1).increment('views');
+   */
+  increment(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return incrementColumn(this.connection, this.state, 'increment', column, amount, extra);
+  }
+
+  /** `UPDATE ... SET column = column - amount` (and the `extra` columns); resolves to the affected rows. */
+  decrement(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return incrementColumn(this.connection, this.state, 'decrement', column, amount, extra);
   }
 
   /** Affected rows. */
