@@ -126,6 +126,23 @@ export interface Dialect {
    * SQLITE_MAX_VARIABLE_NUMBER).
    */
   readonly maxParameters: number;
+  /**
+   * `DEFAULT` stands for a column's default in a multi-row VALUES list. SQLite has no such
+   * keyword (Kysely writes NULL there), so rows with other columns go in statements of their own.
+   */
+  readonly valuesDefault: boolean;
+  /**
+   * Which row of a multi-row INSERT the driver's insertId names: MySQL/MariaDB the first
+   * (LAST_INSERT_ID()), SQLite the last (last_insert_rowid()); PostgreSQL has one only with
+   * RETURNING, its first row.
+   */
+  readonly insertIdRow: 'first' | 'last';
+  /**
+   * How an INSERT updates the row it conflicts with: `ON CONFLICT (columns) DO UPDATE SET
+   * c = excluded.c` on the named unique columns (PostgreSQL, SQLite), or `ON DUPLICATE KEY
+   * UPDATE c = VALUES(c)` on any unique key (MySQL/MariaDB).
+   */
+  readonly upsert: 'on-conflict' | 'on-duplicate-key';
   /** A JavaScript array binds as one array parameter (PostgreSQL: `= ANY(?)`); elsewhere it cannot be bound. */
   readonly arrayParameters: boolean;
   /** `IN` lists for a statement whose lists pass `maxParameters`. */
