@@ -13,6 +13,7 @@ import {
 } from './builder-input.js';
 import { incrementColumn } from './increment.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
+import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
 import type { Conjunction, WhereClause } from './where-clause.js';
 import { inOf, nullOf, whereOf } from './where-input.js';
@@ -206,12 +207,16 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return value === null || value === undefined ? null : Number(value);
   }
 
-  /** Inserts one row or many. */
+  /**
+   * Inserts one row or many: one statement, or several in one transaction when the rows
+   * pass the engine's parameter limit. A column a row leaves out gets its default.
+   */
   async insert(values: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<InsertResult> {
     const rows = Array.isArray(values) ? values : [values];
     if (rows.length === 0) return { affectedRows: 0, insertId: null };
     for (const row of rows) this.checkValues('insert', row);
-    return (await this.runWrite('insert', insertSql(this.connection, this.state.table, rows, undefined))) as WriteResult;
+    const statements = rowStatements(this.connection.dialect, rows, 0, (batch) => insertSql(this.connection, this.state.table, batch, undefined));
+    return runRowStatements(this.connection, 'insert', statements);
   }
 
   /**
