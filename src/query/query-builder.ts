@@ -16,6 +16,7 @@ import { type Aggregate, type Compiled, initialState, type QueryState } from './
 import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
 import type { Conjunction, WhereClause } from './where-clause.js';
+import { type UpsertUpdate, upsertRows } from './upsert.js';
 import { inOf, nullOf, whereOf } from './where-input.js';
 import { deleteSql, insertSql, updateSql } from './write-sql.js';
 
@@ -232,6 +233,22 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     checkColumn(this.connection.name, 'insertGetId', keyColumn);
     const returning = this.connection.dialect.insertReturning ? keyColumn : undefined;
     return ((await this.runWrite('insert', insertSql(this.connection, this.state.table, [values], returning))) as WriteResult).insertId;
+  }
+
+  /**
+   * Inserts the rows; one that conflicts with an existing row on a unique key updates it
+   * instead (`update`: the columns to take from the row, or values; default: every column
+   * but `uniqueBy`). Resolves to the affected rows as the engine counts them (see the README).
+   *
+   * @example
+   * await db.table('flights').upsert([{ code: 'AF1', seats: 120 }], 'code', ['seats']);
+   */
+  upsert(
+    values: Record<string, unknown> | readonly Record<string, unknown>[],
+    uniqueBy: string | readonly string[],
+    update?: UpsertUpdate,
+  ): Promise<number> {
+    return upsertRows(this.connection, this.state.table, values, uniqueBy, update);
   }
 
   /** Affected rows. */
