@@ -15,8 +15,9 @@ import { incrementColumn } from './increment.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
 import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
-import type { Conjunction, WhereClause } from './where-clause.js';
+import { type UpdateOrInsertValues, updateOrInsertRow } from './update-or-insert.js';
 import { type UpsertUpdate, upsertRows } from './upsert.js';
+import type { Conjunction, WhereClause } from './where-clause.js';
 import { inOf, nullOf, whereOf } from './where-input.js';
 import { deleteSql, insertSql, updateSql } from './write-sql.js';
 
@@ -249,6 +250,17 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     update?: UpsertUpdate,
   ): Promise<number> {
     return upsertRows(this.connection, this.state.table, values, uniqueBy, update);
+  }
+
+  /**
+   * Updates the rows that match `match` with `values`, or inserts `match` and `values` when
+   * none does (Laravel). Two statements, not atomic: see the README.
+   *
+   * @example
+   * await db.table('settings').updateOrInsert({ user_id: 1, key: 'theme' }, { value: 'dark' });
+   */
+  updateOrInsert(match: Record<string, unknown>, values: UpdateOrInsertValues = {}): Promise<boolean> {
+    return updateOrInsertRow(this as QueryBuilder, this.connection, match, values);
   }
 
   /** Affected rows. */
