@@ -15,6 +15,8 @@ export type { QueryEvent, QueryListener } from './connection/query-events.js';
 export type { InsertResult, StatementKind } from './connection/statement-kind.js';
 export type { Row } from './dialect/dialect.js';
 export { QueryBuilder } from './query/query-builder.js';
+export type { UpdateOrInsertValues } from './query/update-or-insert.js';
+export type { UpsertUpdate } from './query/upsert.js';
 export { DB } from './registry/db.js';
 export { DatabaseError } from './errors/database-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';
