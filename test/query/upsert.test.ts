@@ -186,6 +186,16 @@ describeEachEngine('query builder upsert', (engine) => {
     assert.deepEqual((await flights())[0], ['AF1', 11, 'A11', 'given']);
   });
 
+  test('names that need quoting are quoted by Kysely, in the conflict clause too', async () => {
+    const q = (name: string) => (engine.name === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+    await db.statement(`CREATE TABLE ${q('odd table')} (${q('the key')} VARCHAR(10) PRIMARY KEY, ${q("hit's count")} INT)`);
+    const odd = () => db.table('odd table');
+    await odd().upsert({ 'the key': 'a', "hit's count": 1 }, 'the key');
+    await odd().upsert({ 'the key': 'a', "hit's count": 5 }, 'the key');
+    await odd().where('the key', 'a').increment("hit's count", 2);
+    assert.deepEqual(await odd().pluck("hit's count").then((v) => v.map(Number)), [7]);
+  });
+
   async function refused(call: () => Promise<unknown>, says: RegExp): Promise<void> {
     const all = await sent(() =>
       assert.rejects(call, (error: unknown) => {
