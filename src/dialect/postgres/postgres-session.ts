@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Sql } from 'postgres';
 import type { DriverSession, Row, WriteResult } from '../dialect.js';
 import { errorCode } from '../error-fields.js';
+import { firstRowIndex } from './dense-rows.js';
 import { isSessionFailure } from './postgres-errors.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: custom type parsers are not part of the session's contract
@@ -72,9 +73,10 @@ export class PostgresSession implements DriverSession {
 
   async all(sql: string, params: readonly unknown[]): Promise<Row[]> {
     const result = await this.#send(sql, params);
-    // A plain array, not postgres.js's Result subclass.
-    const rows = new Array<Row>(result.length);
-    for (let i = 0; i < result.length; i++) rows[i] = result[i];
+    // A plain array, not postgres.js's Result subclass, from the first row on (see firstRowIndex).
+    const start = firstRowIndex(result);
+    const rows = new Array<Row>(result.length - start);
+    for (let i = start; i < result.length; i++) rows[i - start] = result[i];
     return rows;
   }
 
@@ -83,7 +85,7 @@ export class PostgresSession implements DriverSession {
     // COMMIT of a transaction that a failed statement aborted (a statement timeout, say) rolls it
     // back without an error, only a ROLLBACK tag: committing must not seem to have worked.
     if (result.command === 'ROLLBACK' && sql === 'COMMIT') throw abortedCommit();
-    const first = result[0];
+    const first = result[firstRowIndex(result)];
     return {
       affectedRows: result.count ?? 0,
       // INSERT ... RETURNING: the first returned value is the key.
