@@ -12,10 +12,13 @@ import type { TransactionFrame, TransactionHost } from '../transaction/transacti
 import { checkBindings } from './binding-check.js';
 import { createReadWriteRouter } from './create-read-write-router.js';
 import { resolveInstance } from './instance-resolver.js';
+import { PooledRowStream, type RowSource } from './pooled-row-stream.js';
 import { queryEvents, type ReplicaHealthChange } from './query-events.js';
 import { type ReadWriteRouter, WRITER } from './read-write-router.js';
+import { checkBatchSize, DEFAULT_BATCH_SIZE, streamedRows } from './row-cursor.js';
 import type { InsertResult, StatementKind } from './statement-kind.js';
 import { type PooledSession, SessionPool } from './session-pool.js';
+import { type OpenedStream, type StreamHost, type StreamRequest, StatementStream } from './statement-stream.js';
 
 /** Where a statement runs: a pool (any free session) or one reserved session. */
 interface Executor {
@@ -65,6 +68,7 @@ export class Connection {
   /** One pool per `read` server, opened on first use. */
   #readers: (SessionPool | undefined)[] = [];
   #router: ReadWriteRouter | undefined;
+  #streamHost: StreamHost | undefined;
 
   /** @internal Connections come from `Connection.getInstance()` / `DB.connection()`. */
   constructor(config: NormalizedConnectionConfig) {
@@ -116,6 +120,33 @@ export class Connection {
   async statement(sql: string, bindings: readonly unknown[] = []): Promise<boolean> {
     await this.run('statement', sql, bindings);
     return true;
+  }
+
+  /**
+   * A read whose rows arrive one by one as the driver streams them (Laravel's `cursor()`):
+   * memory holds one batch of `batchSize` rows (default 1000), not the result. Outside a
+   * transaction the stream holds one pooled session until it ends, fails or the loop leaves
+   * early; inside one it runs on the transaction's session. Each `for await` runs the read again.
+   *
+   * @example
+   * for await (const order of db.cursor<{ id: number }>('SELECT id FROM orders WHERE status = ?', ['paid'])) {
+   *   if (order.id > 100) break; // closes the stream, the session goes back to the pool
+   * }
+   */
+  cursor<T = Row>(sql: string, bindings: readonly unknown[] = [], options: { batchSize?: number } = {}): AsyncIterable<T> {
+    const batchSize = options.batchSize === undefined ? DEFAULT_BATCH_SIZE : checkBatchSize(this.name, 'cursor', options.batchSize);
+    const request: StreamRequest = { method: 'cursor', batchSize };
+    return streamedRows<T>(() => this.stream(sql, bindings, request));
+  }
+
+  /** @internal A read as a stream of row batches: `cursor()`, and the query builder's `cursor()`/`lazy()`. */
+  stream(sql: string, bindings: readonly unknown[], request: StreamRequest): RowSource {
+    this.#streamHost ??= {
+      name: this.name,
+      open: (text, values, options) => this.#openStream(text, values, options),
+      translate: (error, server, text, values, role) => this.#translate(error, server, text, values, role),
+    };
+    return new StatementStream(this.#streamHost, sql, bindings, request);
   }
 
   /** A query builder on `table`. */
@@ -272,6 +303,66 @@ export class Connection {
     });
   }
 
+  /**
+   * `run`'s path for a stream (kept apart so that `run` stays as lean): the same checks and
+   * routing, then the first batch, which reports the statement to DB.listen.
+   */
+  async #openStream(sql: string, bindings: readonly unknown[], request: StreamRequest): Promise<OpenedStream> {
+    if (this.readOnly) {
+      const refusal = this.dialect.readOnlyRefusal(sql);
+      if (refusal !== null) throw ReadOnlyError.forStatement(this.name, request.method, refusal);
+    }
+    if (bindings.length !== 0) checkBindings(this.name, this.dialect, request.method, sql, bindings);
+    const text = request.native === true || !this.#placeholdersAsDollar ? sql : toDollar(sql);
+    const { batchSize } = request;
+    const frame = this.#transactions.current();
+    if (frame !== undefined) {
+      const session = frame.sessionNow ?? (await frame.usableSession());
+      const stream = session.driver.stream(text, bindings, { batchSize, inTransaction: true });
+      return this.#firstBatch(stream, this.#config.write, this.#split ? 'write' : undefined, text, bindings);
+    }
+    if (!this.#split) {
+      const pool = this.#writer ?? this.#openWriter();
+      return this.#firstBatch(new PooledRowStream(pool, text, bindings, batchSize), pool.server, undefined, text, bindings);
+    }
+    const router = this.#routerOrNew();
+    for (;;) {
+      const routed = router.route('select', text, request.needsWriter === true);
+      const target = typeof routed === 'number' ? routed : await routed;
+      if (target === WRITER) {
+        const pool = this.#writer ?? this.#openWriter();
+        return this.#firstBatch(new PooledRowStream(pool, text, bindings, batchSize), pool.server, 'write', text, bindings);
+      }
+      const pool = this.#readers[target] ?? this.#openReader(target);
+      try {
+        return await this.#firstBatch(new PooledRowStream(pool, text, bindings, batchSize), pool.server, 'read', text, bindings);
+      } catch (error) {
+        // As in #runSplit: an unreachable replica leaves the rotation and the read runs elsewhere.
+        if (!(error instanceof DatabaseError) || !router.health.failed(target, error)) throw error;
+      }
+    }
+  }
+
+  async #firstBatch(
+    source: RowSource,
+    server: ServerConfig,
+    role: 'read' | 'write' | undefined,
+    sql: string,
+    bindings: readonly unknown[],
+  ): Promise<OpenedStream> {
+    const start = queryEvents.active ? performance.now() : 0;
+    try {
+      const first = await source.next();
+      if (queryEvents.active) this.#emit(sql, bindings, start, role, undefined);
+      return { source, first, sql, server, role };
+    } catch (error) {
+      await source.close();
+      const translated = this.#translate(error, server, sql, bindings, role);
+      if (queryEvents.active) this.#emit(sql, bindings, start, role, translated);
+      throw translated;
+    }
+  }
+
   /** A replica left or rejoined the rotation (DB.listen). */
   #emitHealth(health: ReplicaHealthChange, error: DatabaseError | undefined): void {
     if (!queryEvents.active) return;
@@ -376,7 +467,7 @@ export class Connection {
   }
 
   #createPool(server: ServerConfig, role: 'read' | 'write' | undefined): SessionPool {
-    return new SessionPool({
+    const pool: SessionPool = new SessionPool({
       connection: this.name,
       dialect: this.dialect,
       server,
@@ -394,7 +485,12 @@ export class Connection {
         const context = { connection: this.name, host: server.host, port: server.port, sql, bindings, role, connecting: false };
         this.#emit(sql, bindings, start, role, this.dialect.translateError(error, context));
       },
+      // Not through run(): a read-only connection sends it too. Observed; a failure only means it ended anyway.
+      stopLeftRunning: (sql) => {
+        this.#execute(pool, server, false, sql, [], role).catch(nothing);
+      },
     });
+    return pool;
   }
 
   #transactionHost(): TransactionHost {

@@ -44,6 +44,8 @@ export interface SessionPoolOptions {
   allowExitOnIdle: boolean;
   /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
   setUp(session: DriverSession, statements: string[]): Promise<void>;
+  /** Sends, on another session of this server, the statement that stops what a dropped session left running. */
+  stopLeftRunning?(sql: string): void;
   /** A read failed because its session died and is sent again on a fresh one: report the lost attempt. */
   onRetry?(error: unknown, sql: string, params: readonly unknown[], startedAt: number): void;
 }
@@ -119,6 +121,26 @@ export class SessionPool {
     } finally {
       this.#giveBack(session);
     }
+  }
+
+  /** A session for a stream (PooledRowStream), borrowed as a statement's is, until `giveBackBorrowed`. */
+  borrowSession(): Promise<PooledSession> {
+    const session = this.#borrow();
+    return session instanceof PooledSession ? Promise.resolve(session) : session;
+  }
+
+  giveBackBorrowed(session: PooledSession): void {
+    this.#giveBack(session);
+  }
+
+  /**
+   * Whether a read that failed on `session` may be sent once more, on a fresh session: the
+   * session had answered before (`answered`, read when it was borrowed) and has died since. Reports the lost attempt.
+   */
+  retriesRead(session: PooledSession, answered: boolean, error: unknown, sql: string, params: readonly unknown[], startedAt: number): boolean {
+    if (!answered || !session.driver.broken || this.#closed) return false;
+    this.#options.onRetry?.(error, sql, params, startedAt);
+    return true;
   }
 
   /** A session for one transaction alone, until `release`. */
@@ -283,6 +305,8 @@ export class SessionPool {
     const idleIndex = this.#idle.indexOf(session);
     if (idleIndex >= 0) this.#idle.splice(idleIndex, 1);
     session.driver.close().catch(() => {});
+    const left = session.driver.leftRunning;
+    if (left !== undefined && !this.#closed) this.#options.stopLeftRunning?.(left);
   }
 
   /** After a session died, waiters may be served by a new one. */

@@ -29,10 +29,48 @@ export interface DriverSession {
    * closes it instead of letting it serve another statement.
    */
   readonly modeLifted?: boolean;
+  /**
+   * Runs a read whose rows arrive in batches through the driver's own streaming (postgres.js
+   * cursors, mysql2 row events, better-sqlite3 `iterate()`), so memory holds one batch, not the result.
+   */
+  stream(sql: string, params: readonly unknown[], options: StreamOptions): DriverRowStream;
+  /**
+   * A statement the server goes on running for this session, which the library stopped reading
+   * and closed (MySQL/MariaDB run a SELECT to its end even after the client left): the statement
+   * that stops it, to send on another session of the same server (`KILL CONNECTION 42`).
+   */
+  readonly leftRunning?: string;
   /** The session keeps the process alive again (its socket is ref'd), as it does when opened. */
   ref?(): void;
   /** An idle session stops keeping the process alive (its socket is unref'd). Absent without a socket (SQLite). */
   unref?(): void;
+}
+
+/** How a session streams one read. */
+export interface StreamOptions {
+  /** Rows per batch: per round trip (PostgreSQL), per pause of the socket (MySQL), per pull (SQLite). */
+  readonly batchSize: number;
+  /**
+   * The session holds this flow's transaction, whose other statements may run while the stream
+   * is open: the stream must read inside the transaction and let them through.
+   */
+  readonly inTransaction: boolean;
+}
+
+/** The rows of one streamed read, a batch at a time. */
+export interface DriverRowStream {
+  /**
+   * While the stream is open (outside a transaction) its session can serve nothing else, so the
+   * pool lends it for the stream's life; false where it reads on a handle of its own (SQLite).
+   */
+  readonly holdsSession: boolean;
+  /** The next rows (at most the batch size, never an empty batch), or null after the last. */
+  next(): Promise<Row[] | null>;
+  /**
+   * Stops reading, before the end or after it, and resolves once the session can serve the next
+   * statement (or is marked broken, when stopping meant closing it). Never rejects.
+   */
+  close(): Promise<void>;
 }
 
 /** Settings of every session of a connection, whichever server it is on. */

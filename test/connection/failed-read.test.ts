@@ -40,5 +40,9 @@ describeEachEngine('a read that fails midway through its rows', (engine) => {
     assert.deepEqual(await db.select('SELECT id FROM numbers WHERE id <= ? ORDER BY id', [3]), [{ id: 1 }, { id: 2 }, { id: 3 }]);
     await assert.rejects(db.select(failing), QueryError);
     assert.equal(await db.table('numbers').where('id', '>', 1990).count(), 10);
+    await assert.rejects(db.select(failing), QueryError);
+    const rows: unknown[] = [];
+    for await (const row of db.cursor('SELECT id FROM numbers WHERE id <= ? ORDER BY id', [2])) rows.push(row);
+    assert.deepEqual(rows, [{ id: 1 }, { id: 2 }]);
   });
 });

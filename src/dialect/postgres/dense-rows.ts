@@ -12,3 +12,9 @@ export function firstRowIndex(result: ArrayLike<Row | undefined>): number {
   while (start < result.length && result[start] === undefined) start++;
   return start;
 }
+
+/** The rows of a result without the empty entries a stale row counter leaves in front. */
+export function denseRows(result: Row[]): Row[] {
+  const start = firstRowIndex(result);
+  return start === 0 ? result : result.slice(start);
+}

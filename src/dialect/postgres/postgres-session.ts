@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net';
-import type { Sql } from 'postgres';
-import type { DriverSession, Row, WriteResult } from '../dialect.js';
+import type { PendingQuery, Sql } from 'postgres';
+import type { DriverRowStream, DriverSession, Row, StreamOptions, WriteResult } from '../dialect.js';
 import { errorCode } from '../error-fields.js';
-import { firstRowIndex } from './dense-rows.js';
+import { denseRows, firstRowIndex } from './dense-rows.js';
 import { isSessionFailure } from './postgres-errors.js';
+import { PostgresDeclaredStream, PostgresPortalStream } from './postgres-row-stream.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: custom type parsers are not part of the session's contract
 type AnySql = Sql<any>;
@@ -11,6 +12,7 @@ type AnySql = Sql<any>;
 type Result = Row[] & { count: number; command: string };
 
 const PREPARED = { prepare: true } as const;
+const UNPREPARED = { prepare: false } as const;
 
 /** One postgres.js instance holding one server session. */
 export class PostgresSession implements DriverSession {
@@ -22,6 +24,8 @@ export class PostgresSession implements DriverSession {
   /** The socket postgres.js opens on the first statement, through the `socket` option. */
   #socket: Socket | undefined;
   #unrefd = false;
+  /** Names this session's SQL cursors (streams inside a transaction). */
+  #cursors = 0;
 
   constructor(sql: AnySql, onBroken: () => void) {
     this.#sql = sql;
@@ -93,23 +97,41 @@ export class PostgresSession implements DriverSession {
     };
   }
 
+  stream(sql: string, params: readonly unknown[], { batchSize, inTransaction }: StreamOptions): DriverRowStream {
+    if (inTransaction) {
+      const send = async (text: string, values: readonly unknown[], prepare: boolean) => denseRows(await this.#send(text, values, prepare));
+      return new PostgresDeclaredStream(send, `so_cursor_${++this.#cursors}`, sql, params, batchSize);
+    }
+    const start = (): PendingQuery<Row[]> => {
+      if (this.#broken) throw lostSession();
+      return this.#sql.unsafe(sql, params as never[], PREPARED) as unknown as PendingQuery<Row[]>;
+    };
+    return new PostgresPortalStream(start, batchSize, (error) => this.#failed(error));
+  }
+
   async close(): Promise<void> {
     this.#broken = true;
     this.ref(); // an idle (unref'd) socket would let the process exit before the goodbye is answered
     await this.#sql.end({ timeout: 1 });
   }
 
-  async #send(sql: string, params: readonly unknown[]): Promise<Result> {
+  async #send(sql: string, params: readonly unknown[], prepare = true): Promise<Result> {
     // postgres.js would silently reconnect a dead session, outside the transaction it belonged to.
     if (this.#broken) throw lostSession();
     try {
-      return (await this.#sql.unsafe(sql, params as never[], PREPARED)) as unknown as Result;
+      return (await this.#sql.unsafe(sql, params as never[], prepare ? PREPARED : UNPREPARED)) as unknown as Result;
     } catch (error) {
-      // A reset socket fails its queries before postgres.js closes it; a statement sent in
-      // between would never settle (postgres.js drops queued queries on an errored socket).
-      if (isSessionFailure(errorCode(error))) this.markBroken();
+      this.#failed(error);
       throw error;
     }
+  }
+
+  /**
+   * A reset socket fails its queries before postgres.js closes it; a statement sent in
+   * between would never settle (postgres.js drops queued queries on an errored socket).
+   */
+  #failed(error: unknown): void {
+    if (isSessionFailure(errorCode(error))) this.markBroken();
   }
 }
 

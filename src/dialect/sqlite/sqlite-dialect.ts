@@ -46,7 +46,9 @@ export const sqliteDialect: Dialect = {
   async openSession(server, options) {
     const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', options.connection);
     try {
-      return new SqliteSession(new Database(server.database, { timeout: 5000 }), options.readOnly);
+      // Streams read on a second handle of the file (see SqliteSession), opened on the first one.
+      const openReader = () => new Database(server.database, { readonly: true, fileMustExist: true, timeout: 5000 });
+      return new SqliteSession(new Database(server.database, { timeout: 5000 }), options.readOnly, openReader);
     } catch (error) {
       throw translateSqliteError(error, { connection: options.connection, connecting: true });
     }
