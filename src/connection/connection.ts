@@ -1,8 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import type { DriverName, NormalizedConnectionConfig, ServerConfig } from '../config/types.js';
 import type { Dialect, DriverSession, Row, WriteResult } from '../dialect/dialect.js';
 import { dialectFor } from '../dialect/dialects.js';
 import { questionToDollar } from '../dialect/postgres/question-to-dollar.js';
+import { sqlTextCache } from '../dialect/sql-text-cache.js';
 import { ConnectionError } from '../errors/connection-errors.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { ReadOnlyError } from '../errors/read-only-error.js';
@@ -27,7 +27,7 @@ interface Executor {
 }
 
 /** `?` to `$n` translations, shared by every PostgreSQL connection. */
-const dollarSql = new LRUCache<string, string>({ max: 2000 });
+const dollarSql = sqlTextCache<string>();
 
 function toDollar(sql: string): string {
   let translated = dollarSql.get(sql);

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { sqlTextCache } from './sql-text-cache.js';
 import { ESCAPED_NAME, type SqlSyntax, type SqlToken, scanStatements } from './sql-scanner.js';
 
 /** What a read on a read-only connection may be, for one engine. */
@@ -27,7 +28,7 @@ export function readOnlyRefusal(sql: string, rules: ReadOnlyRules): string | nul
   // Reads repeat (the builder's SQL is cached per shape): scanning costs 1-3 µs, a lookup a tenth of that.
   let verdicts = cache.get(rules);
   if (verdicts === undefined) {
-    verdicts = new LRUCache({ max: 2000 });
+    verdicts = sqlTextCache<string>();
     cache.set(rules, verdicts);
   }
   const known = verdicts.get(sql);

@@ -1,5 +1,6 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { Dialect } from '../dialect/dialect.js';
+import { sqlTextCache } from '../dialect/sql-text-cache.js';
 
 /** The SQL of a query shape, compiled once per engine; values are bound afresh each time. */
 const caches = new WeakMap<Dialect, LRUCache<string, string | false>>();
@@ -7,7 +8,7 @@ const caches = new WeakMap<Dialect, LRUCache<string, string | false>>();
 function cacheOf(dialect: Dialect): LRUCache<string, string | false> {
   let cache = caches.get(dialect);
   if (cache === undefined) {
-    cache = new LRUCache({ max: 2000 });
+    cache = sqlTextCache<string | false>();
     caches.set(dialect, cache);
   }
   return cache;
