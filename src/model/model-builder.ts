@@ -37,6 +37,11 @@ export class ModelBuilder extends QueryBuilder {
     return this.clone({ wheres });
   }
 
+  /** The same query without ORDER BY (a key list for a relation filter needs none, and DISTINCT refuses some). */
+  withoutOrders(): this {
+    return this.clone({ orders: [] });
+  }
+
   /** `SELECT column, COUNT(*) ... GROUP BY column` under this query's conditions: key -> count rows. */
   async countGroupedBy(column: string): Promise<Row[]> {
     const { dialect, name } = this.connection;

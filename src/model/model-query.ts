@@ -173,6 +173,11 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
     return this.#relationFilter('whereDoesntHave', relation, callback, 'and', true);
   }
 
+  /** @internal The same query without its ORDER BY: relation filters read key lists, whose order is moot. */
+  withoutOrders(): ModelQuery<M> {
+    return this.#build((b) => b.withoutOrders());
+  }
+
   /**
    * Sets `<relation>_count` on each result (`'orders as paid'` names it
    * `paid`): one grouped count per 1000 keys on the related connection.

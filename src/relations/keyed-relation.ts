@@ -51,6 +51,7 @@ export abstract class KeyedRelation<R extends Model, Result> extends Relation<R,
   /** `SELECT DISTINCT relatedKey ...` on the related connection: the parents whose `parentKey` is among them. */
   async matchingParents(callback: RelationCallback | undefined): Promise<MatchingParents> {
     const keys = await this.constrainedQuery(this.relatedModel().query(), [callback])
+      .withoutOrders()
       .whereNotNull(this.relatedKey)
       .distinct()
       .pluck(this.relatedKey);

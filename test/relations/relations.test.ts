@@ -20,6 +20,9 @@ class User extends Model {
   paidOrders() {
     return this.hasMany(Order, 'user_id', 'uid').where('status', 'paid');
   }
+  latestOrder() {
+    return this.hasOne(Order, 'user_id', 'uid').orderByDesc('id');
+  }
 }
 
 class Profile extends Model {
@@ -253,6 +256,13 @@ describeEachEngine('relations across connections', (engine) => {
       ['Grace'],
     );
     assert.throws(() => Order.whereHas('user').toSQL(), /whereHas/);
+  });
+
+  test('whereHas on a relation that orders its rows: the key list is read without the order (PostgreSQL refuses DISTINCT with it)', async () => {
+    const names = (users: User[]) => users.map((u) => u.name);
+    assert.deepEqual(names(await User.whereHas('latestOrder').orderBy('uid').get()), ['Ada', 'Linus']);
+    assert.deepEqual(names(await User.whereDoesntHave('latestOrder', (q) => q.where('status', 'paid')).get()), ['Grace']);
+    assert.equal((await ada.latestOrder())?.status, 'pending', 'the order still applies to the relation itself');
   });
 
   test('withCount sets <relation>_count from one grouped query on the other connection', async () => {
