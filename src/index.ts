@@ -40,6 +40,10 @@ export { Relation } from './relations/relation.js';
 export { BelongsTo } from './relations/belongs-to.js';
 export { HasMany } from './relations/has-many.js';
 export { HasOne } from './relations/has-one.js';
+export { BelongsToMany } from './relations/belongs-to-many.js';
+export type { SyncResult, ToggleResult } from './relations/belongs-to-many.js';
+export type { PivotId, PivotIds } from './relations/pivot-ids.js';
+export type { Pivot, WithPivot } from './relations/pivot-record.js';
 export { EAGER_LOAD_CHUNK_SIZE, MAX_FILTER_KEYS } from './relations/key-chunks.js';
 export { Cache, cache } from './cache/cache.js';
 // cross-connection transactions (issue 8)

@@ -12,6 +12,7 @@ import {
   type RelationFilter,
   resolveRelationFilters,
 } from '../relations/relation-filters.js';
+import type { MatchingParents } from '../relations/relation.js';
 import { checkRelationPath } from '../relations/relation-of.js';
 import { databaseForm } from './attributes.js';
 import { castsOf, fromDatabase } from './casts.js';
@@ -176,6 +177,20 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
   /** @internal The same query without its ORDER BY: relation filters read key lists, whose order is moot. */
   withoutOrders(): ModelQuery<M> {
     return this.#build((b) => b.withoutOrders());
+  }
+
+  /**
+   * @internal Keeps the rows whose `column` is among the keys `keys()` reads when the query
+   * runs, on other connections: how a relation of several hops (belongsToMany, hasManyThrough)
+   * is a query of its related model for one parent.
+   */
+  whereKeysFrom(relation: string, keys: () => Promise<MatchingParents>): ModelQuery<M> {
+    const { builder, filters } = this.#parts;
+    const wheres = builder.queryState.wheres;
+    return this.#copy({
+      builder: builder.withWheres([...wheres, FILTER_PLACEHOLDER('and')]),
+      filters: [...filters, { relation, callback: undefined, boolean: 'and', negate: false, index: wheres.length, keys }],
+    });
   }
 
   /**

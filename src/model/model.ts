@@ -1,8 +1,11 @@
 import { BelongsTo } from '../relations/belongs-to.js';
+import { BelongsToMany } from '../relations/belongs-to-many.js';
 import { addToTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
 import { HasMany } from '../relations/has-many.js';
 import { HasOne } from '../relations/has-one.js';
 import { loadedRelations } from '../relations/loaded-relations.js';
+import { PIVOT, type Pivot, pivotOf, setPivot } from '../relations/pivot-record.js';
+import { PivotTable } from '../relations/pivot-table.js';
 import { attributesOf, dirtyAttributes } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
@@ -220,14 +223,21 @@ export class Model {
     await deleteModel(this);
   }
 
-  /** Reads the row again (from the writer), and reloads the loaded relations. */
+  /** Reads the row again (from the writer), and reloads the loaded relations (a `pivot` stays as it was). */
   async refresh(): Promise<this> {
-    const relations = [...(loadedRelations(this)?.keys() ?? [])];
+    const pivot = pivotOf(this);
+    const relations = [...(loadedRelations(this)?.keys() ?? [])].filter((name) => name !== PIVOT);
     await refreshModel(this);
     stateOf(this).relations = undefined;
     stateOf(this).signatures = undefined;
+    if (pivot !== undefined) setPivot(this, pivot);
     if (relations.length > 0) await this.load(...relations);
     return this;
+  }
+
+  /** The pivot row of a model read through a belongsToMany (`role.pivot.expires_at`); undefined otherwise. */
+  get pivot(): Pivot | undefined {
+    return pivotOf(this);
   }
 
   /** Loads relations onto this model (as `with()` does for a query's results). */
@@ -268,6 +278,36 @@ export class Model {
   protected hasOne<R extends Model>(related: ModelReference<R>, foreignKey?: string, localKey?: string): HasOne<R> {
     const [fk, lk] = ownKeys(this, foreignKey, localKey);
     return new HasOne(this, related, fk, lk);
+  }
+
+  /**
+   * Many-to-many through a pivot table (Eloquent's defaults for what is omitted: table
+   * `<model>_<model>` of both names in alphabetical order, keys `<parent>_<its key>` and
+   * `<related>_<its key>`, the two primary keys). The pivot is on this model's connection
+   * unless `.using(connection)` names another; each side is read on its own connection.
+   * @example roles() { return this.belongsToMany(Role, 'role_user', 'user_id', 'role_id').using('auth').withPivot('level'); }
+   */
+  protected belongsToMany<R extends Model>(
+    related: ModelReference<R>,
+    table?: string,
+    foreignPivotKey?: string,
+    relatedPivotKey?: string,
+    parentKey?: string,
+    relatedKey?: string,
+  ): BelongsToMany<R> {
+    const own = this.constructor as ModelClass;
+    const target = resolveModel(related);
+    const pivot = new PivotTable({
+      table: table ?? [snakeCase(own.name), snakeCase(target.name)].sort().join('_'),
+      foreignPivotKey: foreignPivotKey ?? `${snakeCase(own.name)}_${primaryKeyOf(own)}`,
+      relatedPivotKey: relatedPivotKey ?? `${snakeCase(target.name)}_${primaryKeyOf(target)}`,
+      connection: undefined,
+      columns: [],
+      conditions: [],
+      values: {},
+      timestamps: false,
+    });
+    return new BelongsToMany(this, related, pivot, parentKey ?? primaryKeyOf(own), relatedKey ?? primaryKeyOf(target));
   }
 }
 

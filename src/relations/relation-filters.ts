@@ -6,6 +6,7 @@ import type { ModelClass } from '../model/model-class.js';
 import type { EagerLoad, RelationCallback } from '../model/model-query.js';
 import type { Conjunction, WhereClause } from '../query/where-clause.js';
 import { MAX_FILTER_KEYS } from './key-chunks.js';
+import type { MatchingParents } from './relation.js';
 import { relationOf } from './relation-of.js';
 
 /** A `whereHas`/`whereDoesntHave` waiting for its keys, at a place in the query's conditions. */
@@ -16,6 +17,11 @@ export interface RelationFilter {
   readonly negate: boolean;
   /** Index of its placeholder in the query's conditions. */
   readonly index: number;
+  /**
+   * Where the keys come from when it is not a relation of the queried model: a relation
+   * of several hops reading its other hops for one parent (see `ModelQuery.whereKeysFrom`).
+   */
+  readonly keys?: () => Promise<MatchingParents>;
 }
 
 /** A `withCount` request: relation, attribute to set, optional constraint. */
@@ -57,8 +63,9 @@ export async function resolveRelationFilters(
   const blank = new model();
   const wheres = [...builder.queryState.wheres];
   for (const filter of filters) {
-    const { column, keys } = await relationOf(blank, filter.relation).matchingParents(filter.callback);
-    if (keys.length > MAX_FILTER_KEYS) {
+    const { column, keys } = await (filter.keys?.() ?? relationOf(blank, filter.relation).matchingParents(filter.callback));
+    // A relation's own key list (one parent's) goes to the builder whole: it packs long lists.
+    if (filter.keys === undefined && keys.length > MAX_FILTER_KEYS) {
       throw new DatabaseError(
         `${filter.negate ? 'whereDoesntHave' : 'whereHas'}('${filter.relation}') on model [${model.name}] matched ${keys.length} related keys, ` +
           `more than the ${MAX_FILTER_KEYS} one query binds; narrow the condition, or filter in two steps.`,

@@ -1,0 +1,48 @@
+import type { Row } from '../dialect/dialect.js';
+import type { Model } from '../model/model.js';
+import { stateOf } from '../model/model-state.js';
+import { loadedRelations, setLoadedRelation } from './loaded-relations.js';
+
+/** The pivot row of a model read through a belongsToMany: its two keys and the `withPivot` columns. */
+export type Pivot = Row;
+
+/** A related model read through a belongsToMany: `role.pivot.expires_at`. */
+export type WithPivot<R extends Model> = R & { readonly pivot: Pivot };
+
+/**
+ * The pivot is kept as a loaded relation named `pivot`, as Eloquent does: `toJSON()`
+ * shows it (`{ id: 2, name: 'admin', pivot: { user_id: 1, role_id: 2 } }`), the cache
+ * stores it with the model, and it is never an attribute, so `save()` never writes it.
+ */
+export const PIVOT = 'pivot';
+
+export function pivotOf(model: Model): Pivot | undefined {
+  return loadedRelations(model)?.get(PIVOT) as Pivot | undefined;
+}
+
+export function setPivot(model: Model, pivot: Pivot): void {
+  setLoadedRelation(model, PIVOT, pivot, undefined);
+}
+
+/**
+ * `model` with `pivot` set: the model itself the first time, a copy for each further
+ * pivot row (a role attached to two users is two instances, each with its own pivot).
+ * The copy has the same attributes, original values and loaded relations.
+ */
+export function withPivot<R extends Model>(model: R, pivot: Pivot, copy: boolean): WithPivot<R> {
+  const target = copy ? copyOf(model) : model;
+  setPivot(target, pivot);
+  return target as WithPivot<R>;
+}
+
+function copyOf<R extends Model>(model: R): R {
+  const copy = new (model.constructor as new () => R)();
+  for (const key of Object.keys(model)) (copy as unknown as Row)[key] = (model as unknown as Row)[key];
+  const from = stateOf(model);
+  const to = stateOf(copy);
+  to.exists = from.exists;
+  to.original = { ...from.original };
+  if (from.relations !== undefined) to.relations = new Map(from.relations);
+  if (from.signatures !== undefined) to.signatures = new Map(from.signatures);
+  return copy;
+}
