@@ -44,6 +44,8 @@ export { BelongsToMany } from './relations/belongs-to-many.js';
 export type { SyncResult, ToggleResult } from './relations/belongs-to-many.js';
 export type { PivotId, PivotIds } from './relations/pivot-ids.js';
 export type { Pivot, WithPivot } from './relations/pivot-record.js';
+export { HasManyThrough } from './relations/has-many-through.js';
+export { HasOneThrough } from './relations/has-one-through.js';
 export { EAGER_LOAD_CHUNK_SIZE, MAX_FILTER_KEYS } from './relations/key-chunks.js';
 export { Cache, cache } from './cache/cache.js';
 // cross-connection transactions (issue 8)

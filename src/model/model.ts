@@ -2,10 +2,13 @@ import { BelongsTo } from '../relations/belongs-to.js';
 import { BelongsToMany } from '../relations/belongs-to-many.js';
 import { addToTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
 import { HasMany } from '../relations/has-many.js';
+import { HasManyThrough } from '../relations/has-many-through.js';
 import { HasOne } from '../relations/has-one.js';
+import { HasOneThrough } from '../relations/has-one-through.js';
 import { loadedRelations } from '../relations/loaded-relations.js';
 import { PIVOT, type Pivot, pivotOf, setPivot } from '../relations/pivot-record.js';
 import { PivotTable } from '../relations/pivot-table.js';
+import type { ThroughKeys } from '../relations/through-relation.js';
 import { attributesOf, dirtyAttributes } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
@@ -309,6 +312,54 @@ export class Model {
     });
     return new BelongsToMany(this, related, pivot, parentKey ?? primaryKeyOf(own), relatedKey ?? primaryKeyOf(target));
   }
+
+  /**
+   * Many `related` models reached through `through` models (Eloquent's arguments and
+   * defaults: `firstKey` `<this model>_<key>` on the through model, `secondKey`
+   * `<through>_<its key>` on the related one, then the two primary keys).
+   * @example deployments() { return this.hasManyThrough(Deployment, Environment, 'project_id', 'environment_id'); }
+   */
+  protected hasManyThrough<R extends Model, T extends Model>(
+    related: ModelReference<R>,
+    through: ModelReference<T>,
+    firstKey?: string,
+    secondKey?: string,
+    localKey?: string,
+    secondLocalKey?: string,
+  ): HasManyThrough<R, T> {
+    return new HasManyThrough(this, related, through, throughKeys(this, through, firstKey, secondKey, localKey, secondLocalKey));
+  }
+
+  /** One `related` model reached through a `through` model (arguments as `hasManyThrough`). */
+  protected hasOneThrough<R extends Model, T extends Model>(
+    related: ModelReference<R>,
+    through: ModelReference<T>,
+    firstKey?: string,
+    secondKey?: string,
+    localKey?: string,
+    secondLocalKey?: string,
+  ): HasOneThrough<R, T> {
+    return new HasOneThrough(this, related, through, throughKeys(this, through, firstKey, secondKey, localKey, secondLocalKey));
+  }
+}
+
+/** Keys of a through relation: given, or Eloquent's defaults. */
+function throughKeys(
+  model: Model,
+  through: ModelReference,
+  firstKey: string | undefined,
+  secondKey: string | undefined,
+  localKey: string | undefined,
+  secondLocalKey: string | undefined,
+): ThroughKeys {
+  const own = model.constructor as ModelClass;
+  const middle = resolveModel(through);
+  return {
+    firstKey: firstKey ?? `${snakeCase(own.name)}_${primaryKeyOf(own)}`,
+    secondKey: secondKey ?? `${snakeCase(middle.name)}_${primaryKeyOf(middle)}`,
+    localKey: localKey ?? primaryKeyOf(own),
+    secondLocalKey: secondLocalKey ?? primaryKeyOf(middle),
+  };
 }
 
 /** Keys of a hasOne/hasMany: given, or `<model>_<primary key>` and the primary key. */
