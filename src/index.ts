@@ -17,6 +17,8 @@ export type { Row } from './dialect/dialect.js';
 export { QueryBuilder } from './query/query-builder.js';
 export type { UpdateOrInsertValues } from './query/update-or-insert.js';
 export type { UpsertUpdate } from './query/upsert.js';
+export type { JoinClause, JoinCallback } from './query/join-clause.js';
+export type { SubQuery } from './query/where-builder.js';
 export { DB } from './registry/db.js';
 export { DatabaseError } from './errors/database-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';

@@ -1,6 +1,7 @@
 import type { DatabaseIntrospector, DialectAdapter, Expression, Kysely, QueryCompiler, SqlBool } from 'kysely';
 import type { DriverName, ServerConfig } from '../config/types.js';
 import type { DatabaseError } from '../errors/database-error.js';
+import type { SqlSyntax } from './sql-scanner.js';
 
 export type Row = Record<string, unknown>;
 
@@ -145,6 +146,8 @@ export interface Dialect {
   readonly packageName: string;
   /** `?` (MySQL, SQLite) or `$1` (PostgreSQL) in the SQL the session takes. */
   readonly placeholders: 'question' | 'dollar';
+  /** How the engine writes strings, quoted names and comments: where a `?` is text, not a placeholder. */
+  readonly sqlSyntax: SqlSyntax;
   /**
    * Several statements can be in flight on one session (PostgreSQL's pipelining). Used only on a
    * session one caller holds (two-phase commit's statements in one round trip): the pool never

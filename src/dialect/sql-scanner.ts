@@ -149,3 +149,72 @@ function dollar(sql: string, open: number, tokens: SqlToken[]): number {
   tokens.push('?');
   return close < 0 ? sql.length : close + match[0].length;
 }
+
+/**
+ * The text of `sql` between its `?` placeholders (one more piece than placeholders), read
+ * with the engine's syntax: a `?` in a string, a quoted name or a comment is text. `??`
+ * writes a literal `?` on PostgreSQL (its jsonb operators `?`, `?|`, `?&`), as raw SQL
+ * does there; where `?` is the engine's own placeholder no literal one can be written.
+ * A line comment that ends the text gets its newline, so SQL placed after the piece
+ * is not commented out. Or what in the text cannot be a placeholder of ours.
+ *
+ * @example
+ * splitAtPlaceholders("price > ? AND note <> '?'", syntax); // { fragments: ['price > ', " AND note <> '?'"] }
+ */
+export function splitAtPlaceholders(sql: string, syntax: SqlSyntax): { fragments: string[] } | { problem: string } {
+  const fragments: string[] = [];
+  let current = '';
+  let start = 0;
+  let endsInLineComment = false;
+  const length = sql.length;
+  let i = 0;
+  while (i < length) {
+    const c = sql.charCodeAt(i);
+    endsInLineComment = false;
+    if (c === 63 /* ? */) {
+      const next = sql.charCodeAt(i + 1);
+      if (next === 63) {
+        if (!syntax.postgres) return { problem: 'has "??", a literal ? that this engine would read as a placeholder' };
+        current += `${sql.slice(start, i)}?`;
+        i += 2;
+      } else if (next >= 48 && next <= 57) {
+        return { problem: 'has a numbered placeholder (?1): write ? and pass the bindings in order' };
+      } else {
+        fragments.push(current + sql.slice(start, i));
+        current = '';
+        i++;
+      }
+      start = i;
+    } else if (c === 39 /* ' */) {
+      i = skipQuoted(sql, i, 39, syntax.backslashEscapes || (syntax.postgres && isEString(sql, i)));
+    } else if (c === 34 /* " */) {
+      i = skipQuoted(sql, i, 34, syntax.doubleQuotedStrings && syntax.backslashEscapes);
+    } else if (c === 96 /* ` */) {
+      i = skipQuoted(sql, i, 96, false);
+    } else if (c === 91 /* [ */ && syntax.bracketNames) {
+      const end = sql.indexOf(']', i + 1);
+      i = end < 0 ? length : end + 1;
+    } else if (
+      (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45 && (!syntax.dashCommentNeedsSpace || sql.charCodeAt(i + 2) <= 32 || i + 2 >= length)) ||
+      (c === 35 /* # */ && syntax.hashComments)
+    ) {
+      i = endOfLine(sql, i);
+      endsInLineComment = sql.charCodeAt(i - 1) !== 10;
+    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
+      const code = syntax.executableComments ? executableCommentStart(sql, i) : -1;
+      i = code >= 0 ? code : skipBlockComment(sql, i, syntax.nestedComments);
+    } else if (c === 36 /* $ */ && syntax.postgres && !(i > 0 && isWordPart(sql.charCodeAt(i - 1)))) {
+      const next = sql.charCodeAt(i + 1);
+      if (next >= 48 && next <= 57) return { problem: 'has a $1 placeholder: write ? (the builder numbers them)' };
+      const tokens: SqlToken[] = [];
+      i = dollar(sql, i, tokens);
+    } else if (isWordStart(c)) {
+      i++;
+      while (i < length && isWordPart(sql.charCodeAt(i))) i++;
+    } else {
+      i++;
+    }
+  }
+  fragments.push(current + sql.slice(start) + (endsInLineComment ? '\n' : ''));
+  return { fragments };
+}

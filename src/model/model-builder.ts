@@ -1,11 +1,11 @@
 import type { Connection } from '../connection/connection.js';
 import type { Row } from '../dialect/dialect.js';
-import { fitParameters } from '../query/long-lists.js';
+import { fitState } from '../query/long-lists.js';
 import { checkTable } from '../query/builder-input.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { initialState, type QueryState } from '../query/query-state.js';
-import { collectWhereValues } from '../query/select-shape.js';
-import { whereExpression } from '../query/select-sql.js';
+import { collectSelectValues } from '../query/select-shape.js';
+import { buildSelect } from '../query/select-sql.js';
 import type { WhereClause } from '../query/where-clause.js';
 
 /**
@@ -45,15 +45,12 @@ export class ModelBuilder extends QueryBuilder {
   /** `SELECT column, COUNT(*) ... GROUP BY column` under this query's conditions: key -> count rows. */
   async countGroupedBy(column: string): Promise<Row[]> {
     const { dialect, name } = this.connection;
-    const state = this.state;
     const values: unknown[] = [];
-    collectWhereValues(state.wheres, values);
-    const { wheres } = fitParameters(name, dialect, state.wheres, values.length);
-    let query = dialect.compiler
-      .selectFrom(state.table)
-      .select((eb) => [eb.ref(column).as('group_key'), eb.fn.countAll().as('aggregate')]);
-    if (wheres.length > 0) query = query.where((eb) => whereExpression(eb, wheres));
-    const compiled = query.groupBy(column).compile();
+    const counted = { ...this.state, columns: [`${column} as group_key`], groups: [column], orders: [], limit: undefined, offset: undefined };
+    const { state } = fitState(this.connection, counted, values, 0, collectSelectValues);
+    const compiled = buildSelect(dialect, name, state)
+      .select((eb) => eb.fn.countAll().as('aggregate'))
+      .compile();
     return (await this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter)) as Row[];
   }
 }

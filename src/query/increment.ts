@@ -6,6 +6,7 @@ import { fitState } from './long-lists.js';
 import type { Compiled, QueryState } from './query-state.js';
 import { whereShape } from './select-shape.js';
 import { whereExpression } from './select-sql.js';
+import { checkWriteState } from './write-sql.js';
 
 /**
  * `increment`/`decrement`: `UPDATE t SET col = col + ? [, extra = ?...] WHERE ...` under the
@@ -24,6 +25,7 @@ export async function incrementColumn(
   extra: unknown,
 ): Promise<number> {
   const name = connection.name;
+  checkWriteState(name, method, state);
   checkColumn(name, method, column);
   // Laravel refuses a non-numeric amount too; a string from a request body is not silently summed.
   if (!(typeof amount === 'number' && Number.isFinite(amount)) && typeof amount !== 'bigint') {
@@ -80,7 +82,7 @@ function compileIncrement(
     let query = dialect.compiler
       .updateTable(state.table)
       .set((eb) => ({ [column]: eb(eb.ref(column), operator, amount), ...extra }));
-    if (wheres.length > 0) query = query.where((eb) => whereExpression(eb, wheres));
+    if (wheres.length > 0) query = query.where((eb) => whereExpression(dialect, connection.name, eb, wheres));
     return query.compile();
   };
   if (!plain || !fitted.cacheable) return compile();

@@ -48,24 +48,32 @@ export function fitParameters(
 }
 
 /**
- * The state with its conditions fitted to the engine's parameter limit (see fitParameters):
- * their values are appended to `values`, after the `others` already there (an UPDATE's SET
- * values). `cacheable` is false when the SQL holds values (literal lists).
+ * The state with its WHERE conditions fitted to the engine's parameter limit (see
+ * fitParameters): the statement's values (`collect`, in bind order) are appended to
+ * `values`, after the `others` already there (an UPDATE's SET values). `cacheable` is
+ * false when the SQL holds values (literal lists).
  */
 export function fitState(
   connection: Connection,
   state: QueryState,
   values: unknown[],
   others: number,
+  collect: (state: QueryState, into: unknown[]) => void = collectConditionValues,
 ): { state: QueryState; cacheable: boolean } {
-  collectWhereValues(state.wheres, values);
+  collect(state, values);
   const dialect = connection.dialect;
   if (values.length <= dialect.maxParameters) return { state, cacheable: true };
   const { wheres, cacheable } = fitParameters(connection.name, dialect, state.wheres, values.length);
   if (wheres === state.wheres) return { state, cacheable };
+  const fitted = { ...state, wheres };
   values.length = others;
-  collectWhereValues(wheres, values);
-  return { state: { ...state, wheres }, cacheable };
+  collect(fitted, values);
+  return { state: fitted, cacheable };
+}
+
+/** The values of an UPDATE's or DELETE's WHERE. */
+function collectConditionValues(state: QueryState, into: unknown[]): void {
+  collectWhereValues(state.wheres, into);
 }
 
 function gatherLists(wheres: readonly WhereClause[], into: InClause[]): void {

@@ -12,35 +12,32 @@ import {
   shown,
 } from './builder-input.js';
 import { incrementColumn } from './increment.js';
+import { columnsOf, type Join, type JoinCallback, runJoinCallback } from './join-clause.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
+import { RawSql } from './raw-sql.js';
 import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
 import { type UpdateOrInsertValues, updateOrInsertRow } from './update-or-insert.js';
 import { type UpsertUpdate, upsertRows } from './upsert.js';
-import type { Conjunction, WhereClause } from './where-clause.js';
-import { inOf, nullOf, whereOf } from './where-input.js';
-import { deleteSql, insertSql, updateSql } from './write-sql.js';
-
-type WhereCallback = (query: QueryBuilder) => QueryBuilder;
-type BuilderClass<B> = new (connection: Connection, state: QueryState) => B;
+import type { WhereClause } from './where-clause.js';
+import { WhereBuilder } from './where-builder.js';
+import { whereOf } from './where-input.js';
+import { checkWriteState, deleteSql, insertSql, updateSql } from './write-sql.js';
 
 /**
  * Laravel-style query builder. Immutable: every method returns a new builder,
  * and nothing runs until a terminal call (`get`, `first`, ... or `await`).
  * Values are always bound and identifiers always quoted (Kysely compiles).
- * The vocabulary lives here; what it becomes is in query-state.ts (the state),
- * select-sql.ts and write-sql.ts (the SQL), where-input.ts (the conditions).
+ * The conditions are WhereBuilder's (where-builder.ts); the rest of the vocabulary
+ * and the terminals are here; what they become is in query-state.ts (the state),
+ * select-sql.ts and write-sql.ts (the SQL).
  *
  * @example
  * const pending = await db.table('orders').where('status', 'pending').orderBy('id').limit(10).get();
  */
-export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
-  protected readonly connection: Connection;
-  protected readonly state: QueryState;
-
+export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T[]> {
   protected constructor(connection: Connection, state: QueryState) {
-    this.connection = connection;
-    this.state = state;
+    super(connection, state);
   }
 
   /** @internal Use `connection.table(name)`. */
@@ -48,62 +45,97 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return new QueryBuilder(connection, initialState(checkTable(connection.name, 'table', table)));
   }
 
-  /** The columns to return (`'name'`, `'orders.id'`, `'name as n'`); none means all. */
+  /** The columns to return (`'name'`, `'o.id'`, `'name as n'`, `'o.*'`), instead of any chosen before; none means all. */
   select(...columns: string[]): this {
-    const list = columns.flat();
-    for (const column of list) checkSelection(this.connection.name, 'select', column);
-    return this.clone({ columns: list });
+    return this.clone({ columns: this.selections('select', columns) });
+  }
+
+  /** More columns to return, after those chosen. */
+  addSelect(...columns: string[]): this {
+    return this.clone({ columns: [...this.state.columns, ...this.selections('addSelect', columns)] });
+  }
+
+  /** A selected expression with `?` bindings: `selectRaw('COUNT(*) AS n')`, `selectRaw('total * ? AS gross', [1.2])`. */
+  selectRaw(sql: string, bindings: readonly unknown[] = []): this {
+    return this.clone({ columns: [...this.state.columns, this.raw('selectRaw', sql, bindings)] });
   }
 
   distinct(): this {
     return this.clone({ distinct: true });
   }
 
-  /**
-   * `where('status', 'paid')`, `where('total', '>', 100)`, `where({ status: 'paid', user_id: 1 })`,
-   * or a group: `where(q => q.where('a', 1).orWhere('b', 2))`.
-   */
-  where(column: string, value: unknown): this;
-  where(column: string, operator: string, value: unknown): this;
-  where(conditions: Record<string, unknown> | WhereCallback): this;
-  where(column: string | Record<string, unknown> | WhereCallback, ...rest: unknown[]): this {
-    return this.addWhere('where', 'and', column, rest);
-  }
-
-  orWhere(column: string, value: unknown): this;
-  orWhere(column: string, operator: string, value: unknown): this;
-  orWhere(conditions: Record<string, unknown> | WhereCallback): this;
-  orWhere(column: string | Record<string, unknown> | WhereCallback, ...rest: unknown[]): this {
-    return this.addWhere('orWhere', 'or', column, rest);
+  /** The table to read (`'orders'`, `'orders as o'`): how a subquery callback names its table. */
+  from(table: string): this {
+    return this.clone({ table: checkTable(this.connection.name, 'from', table) });
   }
 
   /**
-   * `column IN (values)`. A list longer than one statement binds (SQLite 32766, MySQL and
-   * PostgreSQL 65535) still runs as one statement: it is then bound as one parameter
-   * (PostgreSQL `= ANY(?)`, SQLite `json_each(?)`, MySQL/MariaDB `JSON_TABLE(?)`).
+   * `JOIN table ON first operator second` (`join('orders as o', 'o.user_id', '=', 'u.id')`;
+   * `(table, first, second)` means `=`), or with several conditions:
+   * `join('orders as o', j => j.on('o.user_id', '=', 'u.id').where('o.status', 'paid'))`.
+   * A join stays in this connection's database: relations across connections are `with()`/`whereHas()`.
    */
-  whereIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere(inOf(this.connection.name, 'whereIn', 'and', column, values, false));
+  join(table: string, first: string, operator: string, second: string): this;
+  join(table: string, first: string, second: string): this;
+  join(table: string, on: JoinCallback): this;
+  join(table: string, first: string | JoinCallback, ...rest: string[]): this {
+    return this.addJoin('join', 'inner', table, first, rest);
   }
 
-  whereNotIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere(inOf(this.connection.name, 'whereNotIn', 'and', column, values, true));
+  leftJoin(table: string, first: string, operator: string, second: string): this;
+  leftJoin(table: string, first: string, second: string): this;
+  leftJoin(table: string, on: JoinCallback): this;
+  leftJoin(table: string, first: string | JoinCallback, ...rest: string[]): this {
+    return this.addJoin('leftJoin', 'left', table, first, rest);
   }
 
-  orWhereIn(column: string, values: readonly unknown[]): this {
-    return this.pushWhere(inOf(this.connection.name, 'orWhereIn', 'or', column, values, false));
+  /** RIGHT JOIN (SQLite has it since 3.39; better-sqlite3 12 bundles a later one). */
+  rightJoin(table: string, first: string, operator: string, second: string): this;
+  rightJoin(table: string, first: string, second: string): this;
+  rightJoin(table: string, on: JoinCallback): this;
+  rightJoin(table: string, first: string | JoinCallback, ...rest: string[]): this {
+    return this.addJoin('rightJoin', 'right', table, first, rest);
   }
 
-  whereNull(column: string): this {
-    return this.pushWhere(nullOf(this.connection.name, 'whereNull', 'and', column, false));
+  /** Every row with every row of `table`. */
+  crossJoin(table: string): this {
+    return this.clone({ joins: [...this.state.joins, { kind: 'cross', table: checkTable(this.connection.name, 'crossJoin', table), conditions: [] }] });
   }
 
-  whereNotNull(column: string): this {
-    return this.pushWhere(nullOf(this.connection.name, 'whereNotNull', 'and', column, true));
+  /** `GROUP BY` these columns (`'user_id'`, `'o.status'`). */
+  groupBy(...columns: string[]): this {
+    const list = columns.flat();
+    for (const column of list) checkColumn(this.connection.name, 'groupBy', column);
+    return this.clone({ groups: [...this.state.groups, ...list] });
   }
 
-  orWhereNull(column: string): this {
-    return this.pushWhere(nullOf(this.connection.name, 'orWhereNull', 'or', column, false));
+  /** `GROUP BY` an expression in SQL with `?` bindings. */
+  groupByRaw(sql: string, bindings: readonly unknown[] = []): this {
+    return this.clone({ groups: [...this.state.groups, this.raw('groupByRaw', sql, bindings)] });
+  }
+
+  /**
+   * A condition on the groups: `having('user_id', '>', 1)`. An aggregate is named with
+   * `havingRaw('SUM(total) > ?', [100])` (PostgreSQL does not take a select alias in HAVING).
+   */
+  having(column: string, value: unknown): this;
+  having(column: string, operator: string, value: unknown): this;
+  having(column: string, ...rest: unknown[]): this {
+    return this.pushHaving(whereOf(this.connection.name, 'having', 'and', this.havingColumn('having', column), rest));
+  }
+
+  orHaving(column: string, value: unknown): this;
+  orHaving(column: string, operator: string, value: unknown): this;
+  orHaving(column: string, ...rest: unknown[]): this {
+    return this.pushHaving(whereOf(this.connection.name, 'orHaving', 'or', this.havingColumn('orHaving', column), rest));
+  }
+
+  havingRaw(sql: string, bindings: readonly unknown[] = []): this {
+    return this.pushHaving({ type: 'raw', boolean: 'and', raw: this.raw('havingRaw', sql, bindings) });
+  }
+
+  orHavingRaw(sql: string, bindings: readonly unknown[] = []): this {
+    return this.pushHaving({ type: 'raw', boolean: 'or', raw: this.raw('orHavingRaw', sql, bindings) });
   }
 
   orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): this {
@@ -121,6 +153,11 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   orderByDesc(column: string): this {
     return this.orderBy(column, 'desc');
+  }
+
+  /** `ORDER BY` in SQL with `?` bindings: `orderByRaw('CASE WHEN status = ? THEN 0 ELSE 1 END', ['paid'])`. */
+  orderByRaw(sql: string, bindings: readonly unknown[] = []): this {
+    return this.clone({ orders: [...this.state.orders, this.raw('orderByRaw', sql, bindings)] });
   }
 
   limit(count: number): this {
@@ -184,7 +221,9 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
   }
 
   async exists(): Promise<boolean> {
-    const rows = await this.runSelect({ ...this.state, columns: [], orders: [], limit: 1 });
+    // DISTINCT decides which rows there are by the selected columns; else any column will do.
+    const columns = this.state.distinct ? this.state.columns : [RawSql.ONE];
+    const rows = await this.runSelect({ ...this.state, columns, orders: [], limit: 1 });
     return rows.length > 0;
   }
 
@@ -265,6 +304,7 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   /** Affected rows. */
   async update(values: Record<string, unknown>): Promise<number> {
+    checkWriteState(this.connection.name, 'update', this.state);
     this.checkValues('update', values);
     return ((await this.runWrite('update', updateSql(this.connection, this.state, values))) as WriteResult).affectedRows;
   }
@@ -287,13 +327,22 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   /** Affected rows. */
   async delete(): Promise<number> {
+    checkWriteState(this.connection.name, 'delete', this.state);
     return ((await this.runWrite('delete', deleteSql(this.connection, this.state))) as WriteResult).affectedRows;
   }
 
-  /** The SQL and bindings a `get()` would send. */
-  toSQL(): { sql: string; bindings: readonly unknown[] } {
+  /**
+   * The SQL and bindings a `get()` would send, in this engine's placeholders; nothing runs.
+   * @example db.table('orders').where('status', 'paid').toSql() // { sql: 'select * from "orders" where "status" = $1', bindings: ['paid'] }
+   */
+  toSql(): { sql: string; bindings: readonly unknown[] } {
     const { sql, parameters } = selectSql(this.connection, this.state);
     return { sql, bindings: parameters };
+  }
+
+  /** `toSql()` under its earlier name, kept for code written against it. */
+  toSQL(): { sql: string; bindings: readonly unknown[] } {
+    return this.toSql();
   }
 
   /** Awaiting a builder runs `get()`. */
@@ -304,24 +353,31 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
     return this.get().then(onfulfilled, onrejected);
   }
 
-  /** A builder of the same class with `patch` over this state (on `connection`, by default this one). */
-  protected clone(patch: Partial<QueryState>, connection: Connection = this.connection): this {
-    return new (this.constructor as BuilderClass<this>)(connection, { ...this.state, ...patch });
+  private pushHaving(having: WhereClause | undefined): this {
+    return having === undefined ? this : this.clone({ havings: [...this.state.havings, having] });
   }
 
-  private pushWhere(where: WhereClause | undefined): this {
-    return where === undefined ? this : this.clone({ wheres: [...this.state.wheres, where] });
+  private selections(method: string, columns: readonly string[]): string[] {
+    const list = columns.flat();
+    for (const column of list) checkSelection(this.connection.name, method, column);
+    return list;
   }
 
-  /** `where`/`orWhere`/`find`: a callback makes a group; the other forms are where-input.ts's. */
-  private addWhere(method: string, boolean: Conjunction, column: unknown, rest: readonly unknown[]): this {
-    if (typeof column !== 'function') return this.pushWhere(whereOf(this.connection.name, method, boolean, column, rest));
-    const inner: unknown = column(QueryBuilder.on(this.connection, this.state.table));
-    if (!(inner instanceof QueryBuilder)) {
-      throw inputError(this.connection.name, method, 'callback must return the query it was given (queries are immutable): q => q.where(...)');
-    }
-    const wheres = inner.state.wheres;
-    return wheres.length === 0 ? this : this.pushWhere({ type: 'nested', boolean, wheres });
+  /** `having` takes a column or a select alias, never a callback or an object (those are where's forms). */
+  private havingColumn(method: string, column: unknown): string {
+    return checkColumn(this.connection.name, method, column);
+  }
+
+  private addJoin(method: string, kind: Join['kind'], table: string, first: unknown, rest: readonly unknown[]): this {
+    const connection = this.connection.name;
+    checkTable(connection, method, table);
+    let conditions: readonly WhereClause[];
+    if (typeof first === 'function') {
+      if (rest.length > 0) throw inputError(connection, method, 'takes a table and a callback alone');
+      conditions = runJoinCallback(connection, method, first as JoinCallback);
+      if (conditions.length === 0) throw inputError(connection, method, `needs at least one condition: j => j.on('o.user_id', '=', 'u.id')`);
+    } else conditions = [columnsOf(connection, method, 'and', first, rest)];
+    return this.clone({ joins: [...this.state.joins, { kind, table, conditions }] });
   }
 
   /** Column names and values of an insert/update row, checked. */
@@ -352,6 +408,10 @@ export class QueryBuilder<T = Row> implements PromiseLike<T[]> {
 
   private runWrite(kind: 'insert' | 'update' | 'delete', compiled: Compiled): Promise<Row[] | WriteResult> {
     return this.connection.run(kind, compiled.sql, compiled.parameters, true);
+  }
+
+  protected blank(table: string): QueryBuilder {
+    return new QueryBuilder(this.connection, initialState(table));
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Join } from './join-clause.js';
+import type { RawSql } from './raw-sql.js';
 import type { WhereClause } from './where-clause.js';
 
 /** One ORDER BY term. */
@@ -11,11 +13,16 @@ export interface Order {
  * builder is immutable), and the SQL is compiled from it at the terminal call.
  */
 export interface QueryState {
+  /** `'orders'`, `'orders as o'`; empty in a subquery until its `from()`. */
   readonly table: string;
-  readonly columns: readonly string[];
+  /** Names (`'o.id as order_id'`, `'*'`) and `selectRaw` pieces, in order; none means all. */
+  readonly columns: readonly (string | RawSql)[];
   readonly distinct: boolean;
+  readonly joins: readonly Join[];
   readonly wheres: readonly WhereClause[];
-  readonly orders: readonly Order[];
+  readonly groups: readonly (string | RawSql)[];
+  readonly havings: readonly WhereClause[];
+  readonly orders: readonly (Order | RawSql)[];
   /** Written into the SQL as literals (see select-sql.ts): part of the shape, not of the values. */
   readonly limit: number | undefined;
   readonly offset: number | undefined;
@@ -42,7 +49,10 @@ export function initialState(table: string): QueryState {
     table,
     columns: [],
     distinct: false,
+    joins: [],
     wheres: [],
+    groups: [],
+    havings: [],
     orders: [],
     limit: undefined,
     offset: undefined,

@@ -1,5 +1,7 @@
 import type { Expression, SqlBool } from 'kysely';
 import { inputError, shown } from './builder-input.js';
+import type { QueryState } from './query-state.js';
+import type { RawSql } from './raw-sql.js';
 
 /** How a condition joins the ones before it. */
 export type Conjunction = 'and' | 'or';
@@ -20,7 +22,15 @@ export type WhereClause =
       packed?: { readonly condition: Expression<SqlBool>; readonly bound: readonly unknown[] };
     }
   | { type: 'null'; boolean: Conjunction; column: string; not: boolean }
-  | { type: 'nested'; boolean: Conjunction; wheres: readonly WhereClause[] };
+  | { type: 'nested'; boolean: Conjunction; wheres: readonly WhereClause[] }
+  | { type: 'between'; boolean: Conjunction; column: string; low: unknown; high: unknown; not: boolean }
+  /** Two columns compared (`whereColumn`, a join's `on`). */
+  | { type: 'column'; boolean: Conjunction; first: string; operator: string; second: string }
+  | { type: 'raw'; boolean: Conjunction; raw: RawSql }
+  /** `EXISTS (subquery)`; the subquery is on the same connection (the builder checked). */
+  | { type: 'exists'; boolean: Conjunction; query: QueryState; not: boolean }
+  /** `column IN (subquery)`. */
+  | { type: 'inQuery'; boolean: Conjunction; column: string; query: QueryState; not: boolean };
 
 /** Operators a caller may pass; anything else is refused, never spliced into SQL. */
 const OPERATORS = new Set([
@@ -35,6 +45,15 @@ export function checkOperator(connection: string, method: string, operator: unkn
   const normalized = typeof operator === 'string' ? operator.toLowerCase() : undefined;
   if (normalized === undefined || !OPERATORS.has(normalized)) {
     throw inputError(connection, method, `does not know the operator ${shown(operator)}; use one of: ${[...OPERATORS].join(', ')}`);
+  }
+  return normalized;
+}
+
+/** An operator between two columns: any of the list but `is`/`is not`, which take null only. */
+export function checkColumnOperator(connection: string, method: string, operator: unknown): string {
+  const normalized = checkOperator(connection, method, operator);
+  if (normalized === 'is' || normalized === 'is not') {
+    throw inputError(connection, method, `compares two columns, which "${normalized}" does not: use =, !=, <>, <, <=, >, >=, like or ilike`);
   }
   return normalized;
 }

@@ -58,3 +58,16 @@ export function nullOf(connection: string, method: string, boolean: Conjunction,
   checkColumn(connection, method, column);
   return { type: 'null', boolean, column: column as string, not };
 }
+
+/** `column BETWEEN low AND high` / `NOT BETWEEN`, from `[low, high]`. */
+export function betweenOf(connection: string, method: string, boolean: Conjunction, column: unknown, range: unknown, not: boolean): WhereClause {
+  checkColumn(connection, method, column);
+  if (!Array.isArray(range) || range.length !== 2) throw inputError(connection, method, `takes the range as [low, high], got ${shown(range)}`);
+  const [low, high] = range;
+  checkValue(connection, method, low, 'the low end of the range');
+  checkValue(connection, method, high, 'the high end of the range');
+  if (low === null || high === null) {
+    throw inputError(connection, method, `cannot take null as an end of the range for ${shown(column)}: BETWEEN null matches no row`);
+  }
+  return { type: 'between', boolean, column: column as string, low, high, not };
+}

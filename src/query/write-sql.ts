@@ -1,5 +1,5 @@
 import type { Connection } from '../connection/connection.js';
-import { isExpression } from './builder-input.js';
+import { inputError, isExpression } from './builder-input.js';
 import { compiledSql } from './compiled-sql-cache.js';
 import { fitState } from './long-lists.js';
 import type { Compiled, QueryState } from './query-state.js';
@@ -10,6 +10,19 @@ import { whereExpression } from './select-sql.js';
  * INSERT, UPDATE and DELETE of a builder's state, compiled by Kysely and cached per
  * shape as SELECTs are (see select-sql.ts). Rows and values were checked by the builder.
  */
+
+/**
+ * Refuses an UPDATE or DELETE (`method`) of a query with parts only a SELECT has: its
+ * joins, groups or raw selections would be left out, and its conditions could then name
+ * tables the statement does not have. Limit, offset and order are left out as before.
+ */
+export function checkWriteState(connection: string, method: string, state: QueryState): void {
+  const part =
+    state.joins.length > 0 ? 'join()' : state.groups.length > 0 ? 'groupBy()' : state.havings.length > 0 ? 'having()' : state.distinct ? 'distinct()' : undefined;
+  if (part !== undefined) {
+    throw inputError(connection, method, `cannot run on a query with ${part}; select the keys and ${method} whereIn(key, subquery)`);
+  }
+}
 
 /**
  * INSERT of `rows` (RETURNING `returning` where given), from the cache when every row has
@@ -42,7 +55,7 @@ export function updateSql(connection: Connection, original: QueryState, values: 
   const { state, cacheable } = fitState(connection, original, bound, bound.length);
   const compile = () => {
     let query = dialect.compiler.updateTable(state.table).set(values);
-    if (state.wheres.length > 0) query = query.where((eb) => whereExpression(eb, state.wheres));
+    if (state.wheres.length > 0) query = query.where((eb) => whereExpression(dialect, connection.name, eb, state.wheres));
     return query.compile();
   };
   if (!plain || !cacheable) return compile();
@@ -57,7 +70,7 @@ export function deleteSql(connection: Connection, original: QueryState): Compile
   const { state, cacheable } = fitState(connection, original, bound, 0);
   const compile = () => {
     let query = dialect.compiler.deleteFrom(state.table);
-    if (state.wheres.length > 0) query = query.where((eb) => whereExpression(eb, state.wheres));
+    if (state.wheres.length > 0) query = query.where((eb) => whereExpression(dialect, connection.name, eb, state.wheres));
     return query.compile();
   };
   return cacheable ? compiledSql(dialect, `delete\0${state.table}\0${whereShape(state.wheres)}`, bound, compile) : compile();

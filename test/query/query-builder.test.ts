@@ -122,6 +122,26 @@ describeEachEngine('query builder', (engine) => {
     assert.equal(await db.table('orders').count(), 4);
   });
 
+  test('toSql() shows the SQL and bindings on the builder\'s engine, and runs nothing (toSQL() is the same)', async () => {
+    const sent: string[] = [];
+    const stop = DB.listen((event) => sent.push(event.sql));
+    const query = db.table('orders').where('status', 'paid').whereRaw('total > ?', [100]).orderBy('id').limit(5);
+    const shown = query.toSql();
+    stop();
+    assert.deepEqual(sent, []);
+    assert.deepEqual(shown.bindings, ['paid', 100]);
+    const q = engine.driver === 'mysql' ? '`' : '"';
+    const [first, second] = engine.driver === 'pgsql' ? ['$1', '$2'] : ['?', '?'];
+    assert.equal(shown.sql, `select * from ${q}orders${q} where (${q}status${q} = ${first} and (total > ${second})) order by ${q}id${q} asc limit 5`);
+    assert.deepEqual(query.toSQL(), shown);
+    // What it shows is what get() runs.
+    const ran: { sql: string; bindings: readonly unknown[] }[] = [];
+    const again = DB.listen((event) => ran.push({ sql: event.sql, bindings: event.bindings }));
+    assert.deepEqual(totals(await query.get()), [250]);
+    again();
+    assert.deepEqual(ran, [shown]);
+  });
+
   test('the same query shape with new values gives new results (compiled SQL is cached per shape)', async () => {
     for (const [user, expected] of [[1, 2], [2, 1], [3, 1], [4, 0]] as const) {
       assert.equal((await db.table('orders').where('user_id', user).get()).length, expected);

@@ -10,7 +10,7 @@ import { translateMysqlError } from './mysql-errors.js';
 import { mysqlReplication } from './mysql-replication.js';
 import { MysqlSession } from './mysql-session.js';
 import { mysqlTwoPhase } from './mysql-two-phase.js';
-import { mysqlReadOnlyRefusal } from './mysql-read-only.js';
+import { mysqlReadOnlyRefusal, mysqlSyntax } from './mysql-read-only.js';
 import { mysqlList } from './mysql-list.js';
 
 /** Whether mysql2 has a number for this collation name (it throws on the others). */
@@ -50,6 +50,7 @@ export const mysqlDialect: Dialect = {
   sharedLockClause: 'LOCK IN SHARE MODE',
   twoPhase: mysqlTwoPhase,
 
+  sqlSyntax: mysqlSyntax,
   readOnlyRefusal: mysqlReadOnlyRefusal,
 
   async openSession(server, options) {

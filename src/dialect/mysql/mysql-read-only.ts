@@ -1,18 +1,21 @@
-import type { SqlToken } from '../sql-scanner.js';
+import type { SqlSyntax, SqlToken } from '../sql-scanner.js';
 import { type ReadOnlyRules, readOnlyRefusal } from '../read-only-guard.js';
 
+/** How MySQL/MariaDB writes strings, quoted names and comments. */
+export const mysqlSyntax: SqlSyntax = {
+  hashComments: true,
+  dashCommentNeedsSpace: true,
+  nestedComments: false,
+  // `/*!40101 SET ... */` is run by the server: read as code.
+  executableComments: true,
+  backslashEscapes: true,
+  doubleQuotedStrings: true,
+  postgres: false,
+  bracketNames: false,
+};
+
 const rules: ReadOnlyRules = {
-  syntax: {
-    hashComments: true,
-    dashCommentNeedsSpace: true,
-    nestedComments: false,
-    // `/*!40101 SET ... */` is run by the server: read as code.
-    executableComments: true,
-    backslashEscapes: true,
-    doubleQuotedStrings: true,
-    postgres: false,
-    bracketNames: false,
-  },
+  syntax: mysqlSyntax,
   // `xa` only as XA RECOVER (recovery lists prepared branches through select()).
   reads: new Set(['select', 'with', 'values', 'table', 'show', 'explain', 'describe', 'desc', 'xa']),
   functions: new Map(),

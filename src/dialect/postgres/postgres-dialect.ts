@@ -10,7 +10,7 @@ import { translatePostgresError } from './postgres-errors.js';
 import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
-import { postgresReadOnlyRefusal } from './postgres-read-only.js';
+import { postgresReadOnlyRefusal, postgresSyntax } from './postgres-read-only.js';
 import { postgresList } from './postgres-list.js';
 
 const parts: KyselyParts = {
@@ -53,6 +53,7 @@ export const postgresDialect: Dialect = {
   sharedLockClause: 'FOR SHARE',
   twoPhase: postgresTwoPhase,
 
+  sqlSyntax: postgresSyntax,
   readOnlyRefusal: postgresReadOnlyRefusal,
 
   async openSession(server, options) {

@@ -8,7 +8,7 @@ import { quoteDoubled } from '../quote-identifier.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { SqliteSession } from './sqlite-session.js';
 import { translateSqliteError } from './sqlite-errors.js';
-import { sqliteReadOnlyRefusal } from './sqlite-read-only.js';
+import { sqliteReadOnlyRefusal, sqliteSyntax } from './sqlite-read-only.js';
 import { sqliteList } from './sqlite-list.js';
 
 const parts: KyselyParts = {
@@ -41,6 +41,7 @@ export const sqliteDialect: Dialect = {
   sharedLockClause: null,
   twoPhase: null,
 
+  sqlSyntax: sqliteSyntax,
   readOnlyRefusal: sqliteReadOnlyRefusal,
 
   async openSession(server, options) {

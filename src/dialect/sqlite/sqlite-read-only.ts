@@ -1,4 +1,4 @@
-import type { SqlToken } from '../sql-scanner.js';
+import type { SqlSyntax, SqlToken } from '../sql-scanner.js';
 import { type ReadOnlyRules, readOnlyRefusal } from '../read-only-guard.js';
 
 /** Pragmas whose `PRAGMA name(argument)` form only reads (for every other one it sets a value). */
@@ -15,17 +15,20 @@ const READING_WITH_ARGUMENT = new Set([
   'quick_check',
 ]);
 
+/** How SQLite writes strings, quoted names and comments. */
+export const sqliteSyntax: SqlSyntax = {
+  hashComments: false,
+  dashCommentNeedsSpace: false,
+  nestedComments: false,
+  executableComments: false,
+  backslashEscapes: false,
+  doubleQuotedStrings: false,
+  postgres: false,
+  bracketNames: true,
+};
+
 const rules: ReadOnlyRules = {
-  syntax: {
-    hashComments: false,
-    dashCommentNeedsSpace: false,
-    nestedComments: false,
-    executableComments: false,
-    backslashEscapes: false,
-    doubleQuotedStrings: false,
-    postgres: false,
-    bracketNames: true,
-  },
+  syntax: sqliteSyntax,
   reads: new Set(['select', 'with', 'values', 'explain', 'pragma']),
   functions: new Map([['load_extension', 'loads code into the session']]),
   check(tokens: readonly SqlToken[], first: number): string | null {
