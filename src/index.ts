@@ -36,6 +36,7 @@ export { TwoPhaseCommitError } from './errors/two-phase-commit-error.js';
 export { Model } from './model/model.js';
 export { ModelQuery } from './model/model-query.js';
 export type { EagerLoad, RelationCallback, WhereArgs, WhereCallback } from './model/model-query.js';
+export type { ModelSubQuery } from './model/model-query-clauses.js';
 export type { CastName } from './model/casts.js';
 export type { ModelClass, ModelOptions, ModelReference } from './model/model-class.js';
 export { Relation } from './relations/relation.js';

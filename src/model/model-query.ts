@@ -19,6 +19,7 @@ import { castsOf, fromDatabase } from './casts.js';
 import { hydrate } from './hydration.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
+import { ModelQueryClauses } from './model-query-clauses.js';
 import { type ModelClass, primaryKeyOf, tableOf, writeConnectionOf } from './model-class.js';
 import { readConnectionFor } from './read-routing.js';
 import { timestampNow } from './timestamps.js';
@@ -60,11 +61,12 @@ export interface ModelQueryParts<M extends Model> {
  * @example
  * const orders = await Order.where('status', 'pending').with('user').orderBy('id').limit(20).get();
  */
-export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
+export class ModelQuery<M extends Model> extends ModelQueryClauses implements PromiseLike<M[]> {
   readonly #parts: ModelQueryParts<M>;
 
   /** @internal Use `Model.query()` (or any static query method of the model). */
   constructor(model: ModelClass<M>, parts?: ModelQueryParts<M>) {
+    super();
     this.#parts = parts ?? {
       model,
       builder: ModelBuilder.start(writeConnectionOf(model), tableOf(model)),
@@ -73,76 +75,6 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
       counts: [],
       relationPaths: [],
     };
-  }
-
-  /** The columns to return; none means all. Keep the key columns that relations match on. */
-  select(...columns: string[]): ModelQuery<M> {
-    return this.#build((b) => b.select(...columns));
-  }
-
-  distinct(): ModelQuery<M> {
-    return this.#build((b) => b.distinct());
-  }
-
-  where(...args: WhereArgs): ModelQuery<M> {
-    return this.#build((b) => (b.where as (...a: unknown[]) => ModelBuilder).apply(b, args));
-  }
-
-  orWhere(...args: WhereArgs): ModelQuery<M> {
-    return this.#build((b) => (b.orWhere as (...a: unknown[]) => ModelBuilder).apply(b, args));
-  }
-
-  whereIn(column: string, values: readonly unknown[]): ModelQuery<M> {
-    return this.#build((b) => b.whereIn(column, values));
-  }
-
-  whereNotIn(column: string, values: readonly unknown[]): ModelQuery<M> {
-    return this.#build((b) => b.whereNotIn(column, values));
-  }
-
-  orWhereIn(column: string, values: readonly unknown[]): ModelQuery<M> {
-    return this.#build((b) => b.orWhereIn(column, values));
-  }
-
-  whereNull(column: string): ModelQuery<M> {
-    return this.#build((b) => b.whereNull(column));
-  }
-
-  whereNotNull(column: string): ModelQuery<M> {
-    return this.#build((b) => b.whereNotNull(column));
-  }
-
-  orWhereNull(column: string): ModelQuery<M> {
-    return this.#build((b) => b.orWhereNull(column));
-  }
-
-  orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): ModelQuery<M> {
-    return this.#build((b) => b.orderBy(column, direction));
-  }
-
-  orderByDesc(column: string): ModelQuery<M> {
-    return this.#build((b) => b.orderByDesc(column));
-  }
-
-  limit(count: number): ModelQuery<M> {
-    return this.#build((b) => b.limit(count));
-  }
-
-  offset(count: number): ModelQuery<M> {
-    return this.#build((b) => b.offset(count));
-  }
-
-  lockForUpdate(): ModelQuery<M> {
-    return this.#build((b) => b.lockForUpdate());
-  }
-
-  sharedLock(): ModelQuery<M> {
-    return this.#build((b) => b.sharedLock());
-  }
-
-  /** Reads from the model's write connection (and its writer), not `readConnection` or a replica. */
-  useWriter(): ModelQuery<M> {
-    return this.#build((b) => b.useWriter());
   }
 
   /**
@@ -176,7 +108,7 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
 
   /** @internal The same query without its ORDER BY: relation filters read key lists, whose order is moot. */
   withoutOrders(): ModelQuery<M> {
-    return this.#build((b) => b.withoutOrders());
+    return this.build((b) => b.withoutOrders());
   }
 
   /**
@@ -286,11 +218,16 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
   }
 
   /** The SQL and bindings a `get()` would send (relation filters must run first, so none may be pending). */
-  toSQL(): { sql: string; bindings: readonly unknown[] } {
+  toSql(): { sql: string; bindings: readonly unknown[] } {
     if (this.#parts.filters.length > 0) {
-      throw inputError(this.#connectionName, 'toSQL', 'cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs');
+      throw inputError(this.#connectionName, 'toSql', 'cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs');
     }
-    return this.#routed().toSQL();
+    return this.#routed().toSql();
+  }
+
+  /** `toSql()` under its earlier name, kept for code written against it. */
+  toSQL(): { sql: string; bindings: readonly unknown[] } {
+    return this.toSql();
   }
 
   /** @internal `SELECT column, COUNT(*) ... GROUP BY column` rows (`group_key`, `aggregate`), for `withCount`. */
@@ -392,8 +329,19 @@ export class ModelQuery<M extends Model> implements PromiseLike<M[]> {
     return paths;
   }
 
-  #build(change: (builder: ModelBuilder) => ModelBuilder): ModelQuery<M> {
-    return this.#copy({ builder: change(this.#parts.builder) });
+  protected build(change: (builder: ModelBuilder) => ModelBuilder): this {
+    return this.#copy({ builder: change(this.#parts.builder) }) as this;
+  }
+
+  protected subqueryOf(method: string): ModelBuilder {
+    if (this.#parts.filters.length > 0) {
+      throw inputError(this.#connectionName, method, 'cannot take a model query with whereHas/whereDoesntHave as a subquery: their keys are read when it runs');
+    }
+    return this.#parts.builder;
+  }
+
+  protected connectionName(): string {
+    return this.#connectionName;
   }
 
   #copy(patch: Partial<ModelQueryParts<M>>): ModelQuery<M> {

@@ -15,6 +15,7 @@ import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { findByKey } from './find-by-key.js';
 import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
+import type { ModelSubQuery } from './model-query-clauses.js';
 import { registerModel } from './model-registry.js';
 import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
 import { deleteModel, refreshModel, saveModel } from './persistence.js';
@@ -112,11 +113,12 @@ export class Model {
     return this.query().orWhere(...args);
   }
 
-  static whereIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[]): ModelQuery<M> {
+  /** `column IN (values)`, or `IN (subquery)` of this model's connection (`User.select('id')...`). */
+  static whereIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[] | ModelSubQuery): ModelQuery<M> {
     return this.query().whereIn(column, values);
   }
 
-  static whereNotIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[]): ModelQuery<M> {
+  static whereNotIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[] | ModelSubQuery): ModelQuery<M> {
     return this.query().whereNotIn(column, values);
   }
 
@@ -126,6 +128,47 @@ export class Model {
 
   static whereNotNull<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
     return this.query().whereNotNull(column);
+  }
+
+  /** `Order.whereBetween('total', [100, 500])`: both ends included. */
+  static whereBetween<M extends Model>(this: ModelClass<M>, column: string, range: readonly [unknown, unknown]): ModelQuery<M> {
+    return this.query().whereBetween(column, range);
+  }
+
+  static whereNotBetween<M extends Model>(this: ModelClass<M>, column: string, range: readonly [unknown, unknown]): ModelQuery<M> {
+    return this.query().whereNotBetween(column, range);
+  }
+
+  /** `Order.whereColumn('shipped_at', '>', 'created_at')`; two columns mean `=`. */
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, operator: string, second: string): ModelQuery<M>;
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, second: string): ModelQuery<M>;
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, ...rest: string[]): ModelQuery<M> {
+    const query = this.query();
+    return (query.whereColumn as (...args: string[]) => ModelQuery<M>).call(query, first, ...rest);
+  }
+
+  /** `Order.whereRaw('total * ? > ?', [1.2, 100])`. */
+  static whereRaw<M extends Model>(this: ModelClass<M>, sql: string, bindings?: readonly unknown[]): ModelQuery<M> {
+    return this.query().whereRaw(sql, bindings);
+  }
+
+  /** `User.whereExists(q => q.from('orders').whereColumn('orders.user_id', 'users.id'))`, on the model's connection. */
+  static whereExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): ModelQuery<M> {
+    return this.query().whereExists(query);
+  }
+
+  static whereNotExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): ModelQuery<M> {
+    return this.query().whereNotExists(query);
+  }
+
+  /** `Order.when(status, (q, s) => q.where('status', s))`: the callback when `value` is truthy, else `otherwise`. */
+  static when<M extends Model, V>(
+    this: ModelClass<M>,
+    value: V,
+    callback: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
+    otherwise?: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
+  ): ModelQuery<M> {
+    return this.query().when(value, callback, otherwise);
   }
 
   static orderBy<M extends Model>(
