@@ -6,6 +6,7 @@ import type { ModelClass } from '../model/model-class.js';
 import { modelNamed, registerModel } from '../model/model-registry.js';
 import { stateOf } from '../model/model-state.js';
 import { loadedRelations, setLoadedRelation } from '../relations/loaded-relations.js';
+import { pivotOf, setPivot } from '../relations/pivot-record.js';
 import { relationOf } from '../relations/relation-of.js';
 
 /**
@@ -63,11 +64,13 @@ function tagModel(model: Model): Tagged {
   registerModel(model_);
   const relations: Record<string, Tagged> = {};
   for (const [name, related] of loadedRelations(model) ?? []) relations[name] = tag(related);
+  const pivot = pivotOf(model);
   return {
     __model: model_.name,
     attributes: tag(attributesOf(model)),
     relations,
     exists: model.$isPersisted,
+    ...(pivot === undefined ? {} : { pivot: tag(pivot) }),
   };
 }
 
@@ -96,6 +99,7 @@ function restoreModel(tagged: Record<string, unknown>): Model {
   Object.assign(instance, tagged.attributes as Record<string, unknown>);
   stateOf(instance).exists = tagged.exists === true;
   syncOriginal(instance, castsOf(model));
+  if (tagged.pivot !== null && typeof tagged.pivot === 'object') setPivot(instance, tagged.pivot as Record<string, unknown>);
   for (const [relation, related] of Object.entries((tagged.relations ?? {}) as Record<string, unknown>)) {
     setLoadedRelation(instance, relation, related, signatureOf(instance, relation));
   }

@@ -10,6 +10,8 @@ export interface ModelState {
   relations: Map<string, unknown> | undefined;
   /** Relation signature -> name, so `await order.user()` finds what `with('user')` loaded. */
   signatures: Map<string, string> | undefined;
+  /** The pivot row of a model read through a belongsToMany (`model.pivot`). */
+  pivot: Row | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export function provideStateAccess(read: (model: object) => ModelState): void {
 }
 
 export function newState(): ModelState {
-  return { exists: false, original: {}, relations: undefined, signatures: undefined };
+  return { exists: false, original: {}, relations: undefined, signatures: undefined, pivot: undefined };
 }
 
 export function stateOf(model: object): ModelState {

@@ -6,7 +6,7 @@ import { HasManyThrough } from '../relations/has-many-through.js';
 import { HasOne } from '../relations/has-one.js';
 import { HasOneThrough } from '../relations/has-one-through.js';
 import { loadedRelations } from '../relations/loaded-relations.js';
-import { PIVOT, type Pivot, pivotOf, setPivot } from '../relations/pivot-record.js';
+import { type Pivot, pivotOf } from '../relations/pivot-record.js';
 import { PivotTable } from '../relations/pivot-table.js';
 import type { ThroughKeys } from '../relations/through-relation.js';
 import { attributesOf, dirtyAttributes } from './attributes.js';
@@ -271,12 +271,10 @@ export class Model {
 
   /** Reads the row again (from the writer), and reloads the loaded relations (a `pivot` stays as it was). */
   async refresh(): Promise<this> {
-    const pivot = pivotOf(this);
-    const relations = [...(loadedRelations(this)?.keys() ?? [])].filter((name) => name !== PIVOT);
+    const relations = [...(loadedRelations(this)?.keys() ?? [])];
     await refreshModel(this);
     stateOf(this).relations = undefined;
     stateOf(this).signatures = undefined;
-    if (pivot !== undefined) setPivot(this, pivot);
     if (relations.length > 0) await this.load(...relations);
     return this;
   }
@@ -292,9 +290,11 @@ export class Model {
     return this;
   }
 
-  /** Attributes and loaded relations as a plain object. */
+  /** Attributes, the `pivot` (when read through a belongsToMany) and loaded relations as a plain object. */
   toJSON(): Record<string, unknown> {
     const json = attributesOf(this);
+    const pivot = pivotOf(this);
+    if (pivot !== undefined) json.pivot = pivot;
     const relations = loadedRelations(this);
     if (relations !== undefined) {
       for (const [name, value] of relations) {

@@ -1,7 +1,6 @@
 import type { Row } from '../dialect/dialect.js';
 import type { Model } from '../model/model.js';
 import { stateOf } from '../model/model-state.js';
-import { loadedRelations, setLoadedRelation } from './loaded-relations.js';
 
 /** The pivot row of a model read through a belongsToMany: its two keys and the `withPivot` columns. */
 export type Pivot = Row;
@@ -10,18 +9,17 @@ export type Pivot = Row;
 export type WithPivot<R extends Model> = R & { readonly pivot: Pivot };
 
 /**
- * The pivot is kept as a loaded relation named `pivot`, as Eloquent does: `toJSON()`
- * shows it (`{ id: 2, name: 'admin', pivot: { user_id: 1, role_id: 2 } }`), the cache
- * stores it with the model, and it is never an attribute, so `save()` never writes it.
+ * The pivot lives in the model's state, not among its attributes, so `save()` never
+ * writes it; `toJSON()` shows it as Eloquent does (`{ id: 2, name: 'admin', pivot:
+ * { user_id: 1, role_id: 2 } }`) and the cache stores it with the model. (Not in the
+ * loaded relations' map: that would be one more Map for every related model read.)
  */
-export const PIVOT = 'pivot';
-
 export function pivotOf(model: Model): Pivot | undefined {
-  return loadedRelations(model)?.get(PIVOT) as Pivot | undefined;
+  return stateOf(model).pivot;
 }
 
 export function setPivot(model: Model, pivot: Pivot): void {
-  setLoadedRelation(model, PIVOT, pivot, undefined);
+  stateOf(model).pivot = pivot;
 }
 
 /**
@@ -31,7 +29,7 @@ export function setPivot(model: Model, pivot: Pivot): void {
  */
 export function withPivot<R extends Model>(model: R, pivot: Pivot, copy: boolean): WithPivot<R> {
   const target = copy ? copyOf(model) : model;
-  setPivot(target, pivot);
+  stateOf(target).pivot = pivot;
   return target as WithPivot<R>;
 }
 

@@ -156,9 +156,11 @@ export class PivotTable {
 
   /** What tells this pivot from another, for the loaded-relation signature. */
   describe(connection: Connection): string {
-    const { table, foreignPivotKey, relatedPivotKey } = this.definition;
-    const conditions = this.query(connection).toSQL();
-    const bound = conditions.bindings.map((b) => String(b)).join('\u0000');
-    return `${this.definition.connection ?? ''}|${table}|${foreignPivotKey}|${relatedPivotKey}|${this.columns().join(',')}|${conditions.sql}|${bound}`;
+    const { table, foreignPivotKey, relatedPivotKey, conditions, values } = this.definition;
+    const base = `${this.definition.connection ?? ''}|${table}|${foreignPivotKey}|${relatedPivotKey}|${this.columns().join(',')}`;
+    // Only conditions need compiling (as the SQL they become); most pivots have none.
+    if (conditions.length === 0 && Object.keys(values).length === 0) return base;
+    const { sql, bindings } = this.query(connection).toSQL();
+    return `${base}|${sql}|${bindings.map((b) => String(b)).join('\u0000')}`;
   }
 }
