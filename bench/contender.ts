@@ -12,6 +12,8 @@ export interface Contender {
   ops: Partial<Record<WorkloadId, Op>>;
   /** The user an eager-loaded (W5) order carries. */
   userOf?(order: unknown): unknown;
+  /** The groups, each with its `pivot`, an eager-loaded (W10) user carries. */
+  groupsOf?(user: unknown): unknown;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,36 @@ export function attachUsers<O extends { user_id: unknown }, U extends { id: unkn
   return out;
 }
 
+/**
+ * The hand-written W10 match: groups by key, then per pivot row a copy of its group
+ * carrying that row as `pivot`, listed on its user as `groups` (what a belongsToMany gives).
+ */
+export function attachGroups<U extends { id: unknown }, P extends { user_id: unknown; group_id: unknown }, G extends { id: unknown }>(
+  users: U[],
+  pivots: P[],
+  groups: G[],
+): (U & { groups: (G & { pivot: P })[] })[] {
+  const byId = new Map<unknown, G>();
+  for (const group of groups) byId.set(group.id, group);
+  const byUser = new Map<unknown, (G & { pivot: P })[]>();
+  for (const pivot of pivots) {
+    const group = byId.get(pivot.group_id);
+    if (group === undefined) continue;
+    const item = { ...group, pivot };
+    const list = byUser.get(pivot.user_id);
+    if (list === undefined) byUser.set(pivot.user_id, [item]);
+    else list.push(item);
+  }
+  const out = users as (U & { groups: (G & { pivot: P })[] })[];
+  for (const user of out) user.groups = byUser.get(user.id) ?? [];
+  return out;
+}
+
+/** Distinct values of `column` over `rows`, in first-seen order. */
+export function distinctOf(rows: readonly Record<string, unknown>[], column: string): unknown[] {
+  return [...new Set(rows.map((row) => row[column]))];
+}
+
 /** Distinct user keys of the orders, in first-seen order. */
 export function userKeys(orders: readonly { user_id: unknown }[]): unknown[] {
   return [...new Set(orders.map((o) => o.user_id))];
@@ -102,4 +134,7 @@ export const SQL = {
   updateScore: 'UPDATE users SET score = ? WHERE id = ?',
   firstOrders: 'SELECT * FROM orders LIMIT 100',
   usersIn: (n: number) => `SELECT * FROM users WHERE id IN (${marks(n)})`,
+  firstUsers: 'SELECT * FROM users LIMIT 100',
+  groupUserIn: (n: number) => `SELECT user_id, group_id, role FROM group_user WHERE user_id IN (${marks(n)})`,
+  groupsIn: (n: number) => `SELECT * FROM groups WHERE id IN (${marks(n)})`,
 } as const;

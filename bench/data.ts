@@ -12,10 +12,15 @@ import {
 } from './engines.js';
 
 /** Bumped whenever the schema or the generated rows change, so old kept data is rebuilt. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export const USER_STATUSES = ['active', 'inactive', 'banned'] as const;
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'cancelled'] as const;
+
+/** W10: `groups` in the other database, `group_user` (the pivot) in the main one, this many groups per user. */
+export const GROUPS = 200;
+export const GROUPS_PER_USER = 3;
+const GROUP_ROLES = ['member', 'owner'] as const;
 
 export interface DataSize {
   users: number;
@@ -34,7 +39,14 @@ export function random(seed: number): () => number {
   };
 }
 
-function ddl(target: EngineTarget): { users: string; orders: (table: string) => string; meta: string; indexes: string[] } {
+function ddl(target: EngineTarget): {
+  users: string;
+  orders: (table: string) => string;
+  groups: string;
+  groupUser: string;
+  meta: string;
+  indexes: string[];
+} {
   const id =
     target.id === 'mysql' ? 'id INT AUTO_INCREMENT PRIMARY KEY' : target.id === 'pgsql' ? 'id SERIAL PRIMARY KEY' : 'id INTEGER PRIMARY KEY';
   const text = (n: number) => (target.id === 'sqlite' ? 'TEXT' : `VARCHAR(${n})`);
@@ -44,6 +56,8 @@ function ddl(target: EngineTarget): { users: string; orders: (table: string) => 
     users: `CREATE TABLE users (${id}, name ${text(100)} NOT NULL, email ${text(190)} NOT NULL, status ${text(20)} NOT NULL, score INT NOT NULL, created_at ${time} NOT NULL DEFAULT CURRENT_TIMESTAMP)${engine}`,
     orders: (table) =>
       `CREATE TABLE ${table} (${id}, user_id INT NOT NULL, order_number ${text(32)} NOT NULL, total INT NOT NULL, status ${text(20)} NOT NULL, created_at ${time} NOT NULL DEFAULT CURRENT_TIMESTAMP)${engine}`,
+    groups: `CREATE TABLE groups (${id}, name ${text(100)} NOT NULL)${engine}`,
+    groupUser: `CREATE TABLE group_user (user_id INT NOT NULL, group_id INT NOT NULL, role ${text(20)} NOT NULL, PRIMARY KEY (user_id, group_id))${engine}`,
     meta: `CREATE TABLE bench_meta (version INT NOT NULL, users INT NOT NULL, orders INT NOT NULL)${engine}`,
     indexes: ['CREATE INDEX orders_status ON orders (status)', 'CREATE INDEX orders_user_id ON orders (user_id)'],
   };
@@ -105,6 +119,19 @@ async function seedOrders(client: AdminClient, target: EngineTarget, size: DataS
   );
 }
 
+/** Group i of user u: three distinct groups per user, spread over all of them. */
+function groupOf(user: number, i: number): number {
+  return ((user + i * 67) % GROUPS) + 1;
+}
+
+async function seedGroupUser(client: AdminClient, target: EngineTarget, size: DataSize): Promise<void> {
+  await insertRows(client, target, 'group_user', ['user_id', 'group_id', 'role'], size.users * GROUPS_PER_USER, (k) => {
+    const user = Math.ceil(k / GROUPS_PER_USER);
+    const i = (k - 1) % GROUPS_PER_USER;
+    return [user, groupOf(user, i), GROUP_ROLES[(user + i) % GROUP_ROLES.length]];
+  });
+}
+
 async function build(target: EngineTarget, size: DataSize): Promise<void> {
   await createDatabases(target);
   const sql = ddl(target);
@@ -117,6 +144,8 @@ async function build(target: EngineTarget, size: DataSize): Promise<void> {
     await main.run(sql.meta);
     await seedUsers(main, target, size);
     await seedOrders(main, target, size);
+    await main.run(sql.groupUser);
+    await seedGroupUser(main, target, size);
     for (const index of sql.indexes) await main.run(index);
     await main.run('INSERT INTO bench_meta (version, users, orders) VALUES (?, ?, ?)', [SCHEMA_VERSION, size.users, size.orders]);
     if (target.id !== 'mysql') await main.run('ANALYZE');
@@ -129,6 +158,8 @@ async function build(target: EngineTarget, size: DataSize): Promise<void> {
     await other.run(sql.users);
     await other.run(sql.meta);
     await seedUsers(other, target, size);
+    await other.run(sql.groups);
+    await insertRows(other, target, 'groups', ['name'], GROUPS, (i) => [`Group ${i}`]);
     await other.run('INSERT INTO bench_meta (version, users, orders) VALUES (?, ?, ?)', [SCHEMA_VERSION, size.users, 0]);
     if (target.id !== 'mysql') await other.run('ANALYZE');
   } finally {

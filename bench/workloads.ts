@@ -1,5 +1,6 @@
 /** What each workload is, its targets, and how a result is checked. */
 import type { Contender, Inputs } from './contender.js';
+import { GROUPS_PER_USER } from './data.js';
 import type { EngineId, WorkloadId } from './options.js';
 
 export const DESCRIPTIONS: Record<WorkloadId, string> = {
@@ -10,6 +11,7 @@ export const DESCRIPTIONS: Record<WorkloadId, string> = {
   W5: 'cross-database eager load: 100 orders and their users from the other connection',
   W6: 'a transaction of two statements (insert + update)',
   W7: 'find by primary key through a read/write split connection (replica = same server)',
+  W10: 'belongsToMany eager load across databases: 100 users, their group_user rows (same database), their groups (the other)',
   '2PC': 'insert on one database + update on the other: two-phase commit vs two plain commits',
 };
 
@@ -27,6 +29,7 @@ export function target(engine: EngineId, workload: WorkloadId, contender: string
     case 'W4':
       return engine === 'sqlite' ? 2.5 : 1.1;
     case 'W5':
+    case 'W10':
       return 1.15;
     case 'W6':
       return 1.1;
@@ -77,6 +80,22 @@ export function checkResult(workload: WorkloadId, contender: Contender, result: 
         const user = userOf(order);
         if (Number(field(user, 'id')) !== Number(field(order, 'user_id'))) {
           fail(contender, `order ${String(field(order, 'id'))} carries user ${String(field(user, 'id'))}, not ${String(field(order, 'user_id'))}`);
+        }
+      }
+      return;
+    }
+    case 'W10': {
+      if (!Array.isArray(result) || result.length !== 100) fail(contender, `expected 100 users, got ${(result as unknown[])?.length}`);
+      const groupsOf = contender.groupsOf ?? ((user: unknown) => field(user, 'groups'));
+      for (const user of result) {
+        const groups = groupsOf(user);
+        if (!Array.isArray(groups) || groups.length !== GROUPS_PER_USER) fail(contender, `user ${String(field(user, 'id'))} has ${(groups as unknown[])?.length} groups, not ${GROUPS_PER_USER}`);
+        for (const group of groups) {
+          const pivot = field(group, 'pivot');
+          if (Number(field(pivot, 'user_id')) !== Number(field(user, 'id')) || Number(field(pivot, 'group_id')) !== Number(field(group, 'id'))) {
+            fail(contender, `user ${String(field(user, 'id'))} carries group ${String(field(group, 'id'))} with the pivot ${JSON.stringify(pivot)}`);
+          }
+          if (field(group, 'name') !== `Group ${String(field(group, 'id'))}`) fail(contender, `group ${String(field(group, 'id'))} has the wrong name`);
         }
       }
       return;

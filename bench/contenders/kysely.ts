@@ -1,6 +1,6 @@
 /** Kysely on the same drivers, written as its users write it (typed tables, the query builder). */
 import { type Generated, Kysely, MysqlDialect, SqliteDialect } from 'kysely';
-import { attachUsers, type Contender, type ContenderFactory, userKeys } from '../contender.js';
+import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, userKeys } from '../contender.js';
 import type { EngineTarget } from '../engines.js';
 
 interface UserTable {
@@ -21,10 +21,23 @@ interface OrderTable {
   created_at: Generated<Date | string>;
 }
 
+interface GroupTable {
+  id: Generated<number>;
+  name: string;
+}
+
+interface GroupUserTable {
+  user_id: number;
+  group_id: number;
+  role: string;
+}
+
 interface BenchDatabase {
   users: UserTable;
   orders: OrderTable;
   new_orders: OrderTable;
+  groups: GroupTable;
+  group_user: GroupUserTable;
 }
 
 async function open(target: EngineTarget, database: string, poolSize: number): Promise<Kysely<BenchDatabase>> {
@@ -86,6 +99,14 @@ export const kyselyContender: ContenderFactory = async ({ target, inputs, poolSi
         const keys = userKeys(orders) as number[];
         const users = await other.selectFrom('users').selectAll().where('id', 'in', keys).execute();
         return attachUsers(orders, users);
+      },
+      W10: async () => {
+        const users = await main.selectFrom('users').selectAll().limit(100).execute();
+        const keys = users.map((u) => u.id);
+        const pivots = await main.selectFrom('group_user').select(['user_id', 'group_id', 'role']).where('user_id', 'in', keys).execute();
+        const groupKeys = distinctOf(pivots, 'group_id') as number[];
+        const groups = await other.selectFrom('groups').selectAll().where('id', 'in', groupKeys).execute();
+        return attachGroups(users, pivots, groups);
       },
       W6: (i) =>
         main.transaction().execute(async (trx) => {

@@ -1,8 +1,9 @@
 /** mysql2 as its users write it: a promise pool and `execute` (prepared statements, cached per session). */
 import mysql from 'mysql2/promise';
-import { attachUsers, type Contender, type ContenderFactory, SQL, userKeys } from '../contender.js';
+import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
+type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
 type Header = { insertId: number; affectedRows: number };
 
 export const rawMysql: ContenderFactory = async ({ target, inputs, poolSize }) => {
@@ -53,6 +54,14 @@ export const rawMysql: ContenderFactory = async ({ target, inputs, poolSize }) =
         const keys = userKeys(orders as Row[]);
         const [users] = await other.execute(SQL.usersIn(keys.length), keys as number[]);
         return attachUsers(orders as Row[], users as Row[]);
+      },
+      W10: async () => {
+        const [users] = await main.execute(SQL.firstUsers);
+        const keys = (users as Row[]).map((u) => u.id);
+        const [pivots] = await main.execute(SQL.groupUserIn(keys.length), keys);
+        const groupKeys = distinctOf(pivots as PivotRow[], 'group_id');
+        const [groups] = await other.execute(SQL.groupsIn(groupKeys.length), groupKeys as number[]);
+        return attachGroups(users as Row[], pivots as PivotRow[], groups as Row[]);
       },
       W6: async (i) => {
         const conn = await main.getConnection();

@@ -1,8 +1,9 @@
 /** postgres.js as its users write it: one pooled instance per database, prepared statements. */
 import postgres from 'postgres';
-import { attachUsers, type Contender, type ContenderFactory, SQL, toDollars, userKeys } from '../contender.js';
+import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, toDollars, userKeys } from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
+type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
 
 const PREPARED = { prepare: true } as const;
 const Q = {
@@ -12,6 +13,7 @@ const Q = {
   insertOrderReturning: `${toDollars(SQL.insertOrder)} RETURNING id`,
   updateScore: toDollars(SQL.updateScore),
   firstOrders: SQL.firstOrders,
+  firstUsers: SQL.firstUsers,
 };
 
 export const rawPostgres: ContenderFactory = async ({ target, inputs, poolSize, note }) => {
@@ -29,6 +31,16 @@ export const rawPostgres: ContenderFactory = async ({ target, inputs, poolSize, 
   const main = instance(target.main);
   const other = instance(target.other);
   const usersIn = new Map<number, string>();
+  /** `$n` texts of the IN lists, made once per length. */
+  const dollars = new Map<string, string>();
+  const dollarsOf = (sql: string) => {
+    let text = dollars.get(sql);
+    if (text === undefined) {
+      text = toDollars(sql);
+      dollars.set(sql, text);
+    }
+    return text;
+  };
 
   const find = async (i: number) => (await main.unsafe(Q.findUser, [inputs.id(i)], PREPARED))[0];
   const insertValues = (i: number) => {
@@ -54,6 +66,14 @@ export const rawPostgres: ContenderFactory = async ({ target, inputs, poolSize, 
         }
         const users = (await other.unsafe(text, keys as never[], PREPARED)) as unknown as Row[];
         return attachUsers(orders, users);
+      },
+      W10: async () => {
+        const users = (await main.unsafe(Q.firstUsers, [], PREPARED)) as unknown as Row[];
+        const keys = users.map((u) => u.id);
+        const pivots = (await main.unsafe(dollarsOf(SQL.groupUserIn(keys.length)), keys, PREPARED)) as unknown as PivotRow[];
+        const groupKeys = distinctOf(pivots, 'group_id');
+        const groups = (await other.unsafe(dollarsOf(SQL.groupsIn(groupKeys.length)), groupKeys as never[], PREPARED)) as unknown as Row[];
+        return attachGroups(users, pivots, groups);
       },
       W6: (i) =>
         main.begin(async (tx) => {

@@ -1,8 +1,9 @@
 /** better-sqlite3 as its users write it: statements prepared once and reused, synchronous calls. */
 import Database from 'better-sqlite3';
-import { attachUsers, type Contender, type ContenderFactory, SQL, userKeys } from '../contender.js';
+import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
+type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
 
 export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
   const main = new Database(target.main);
@@ -18,6 +19,17 @@ export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
   const updateScore = main.prepare(SQL.updateScore);
   const firstOrders = main.prepare(SQL.firstOrders);
   const usersIn = new Map<number, Database.Statement>();
+  const firstUsers = main.prepare(SQL.firstUsers);
+  /** Statements of the IN lists, prepared once per length. */
+  const prepared = new Map<string, Database.Statement>();
+  const statementOf = (db: Database.Database, sql: string) => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
   const twoStatements = main.transaction((i: number) => {
     const o = inputs.newOrder(i);
     insertOrder.run(o.user_id, o.order_number, o.total, o.status);
@@ -44,6 +56,13 @@ export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
           usersIn.set(keys.length, statement);
         }
         return attachUsers(orders, statement.all(...keys) as Row[]);
+      },
+      W10: () => {
+        const users = firstUsers.all() as Row[];
+        const keys = users.map((u) => u.id);
+        const pivots = statementOf(main, SQL.groupUserIn(keys.length)).all(...keys) as PivotRow[];
+        const groupKeys = distinctOf(pivots, 'group_id');
+        return attachGroups(users, pivots, statementOf(other, SQL.groupsIn(groupKeys.length)).all(...groupKeys) as Row[]);
       },
       // BEGIN IMMEDIATE, as our SQLite transactions begin.
       W6: (i) => twoStatements.immediate(i),

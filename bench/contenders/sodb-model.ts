@@ -1,4 +1,7 @@
-/** Our models: `User.find(id)`, `Order.where(...).limit(100).get()`, `Order.query().limit(100).with('user')`. */
+/**
+ * Our models: `User.find(id)`, `Order.where(...).limit(100).get()`, `Order.query().limit(100).with('user')`,
+ * `Member.query().limit(100).with('groups')` (a belongsToMany: pivot on main, groups on other).
+ */
 import * as ours from '../../src/index.js';
 import type { Contender, ContenderFactory } from '../contender.js';
 import { configureSodb, type Library } from './sodb-setup.js';
@@ -37,6 +40,23 @@ export function modelsOf(lib: Library, prefix: string): ContenderFactory {
     }
   }
 
+  /** W10: groups live in the other database; the pivot group_user in the main one, with the users. */
+  class Group extends Model {
+    static table = 'groups';
+    static connection = 'other';
+    declare id: number;
+    declare name: string;
+  }
+
+  class Member extends Model {
+    static table = 'users';
+    static connection = 'main';
+    declare id: number;
+    groups() {
+      return this.belongsToMany(Group, 'group_user', 'user_id', 'group_id').withPivot('role');
+    }
+  }
+
   class NewOrder extends Model {
     static table = 'new_orders';
     static connection = 'main';
@@ -69,8 +89,10 @@ export function modelsOf(lib: Library, prefix: string): ContenderFactory {
             await User.where('id', inputs.id(i)).update({ score: inputs.score(i) });
           }),
         W7: (i) => SplitUser.find(inputs.id(i)),
+        W10: () => Member.query().limit(100).with('groups').get(),
       },
       userOf: (order) => (order as Order).toJSON().user,
+      groupsOf: (user) => (user as Member).toJSON().groups,
       close: () => DB.disconnect(),
     };
     return [model];

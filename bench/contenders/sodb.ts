@@ -1,10 +1,11 @@
 /** Our raw level (`conn.select(...)`), our query builder, and our cross-connection transaction. */
 import * as ours from '../../src/index.js';
 import type { Connection } from '../../src/index.js';
-import { attachUsers, type Contender, type ContenderFactory, SQL, userKeys } from '../contender.js';
+import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
 import { configureSodb, insertSql, type Library } from './sodb-setup.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
+type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
 
 /** `DB.transaction([...], fn)` of issue 8, when it exists. */
 type CrossTransaction = (names: string[], fn: (connections: Record<string, Connection>) => Promise<unknown>) => Promise<unknown>;
@@ -23,6 +24,16 @@ export const levelsOf = (lib: Library, prefix: string): ContenderFactory => asyn
     if (text === undefined) {
       text = SQL.usersIn(n);
       usersIn.set(n, text);
+    }
+    return text;
+  };
+  /** IN-list statements, written once per length (as the raw contenders prepare them once). */
+  const texts = new Map<string, string>();
+  const textOf = (key: string, make: () => string) => {
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = make();
+      texts.set(key, text);
     }
     return text;
   };
@@ -45,6 +56,14 @@ export const levelsOf = (lib: Library, prefix: string): ContenderFactory => asyn
         const orders = await main.select<Row>(SQL.firstOrders);
         const keys = userKeys(orders);
         return attachUsers(orders, await other.select<Row>(usersInSql(keys.length), keys));
+      },
+      W10: async () => {
+        const users = await main.select<Row>(SQL.firstUsers);
+        const keys = users.map((u) => u.id);
+        const pivots = await main.select<PivotRow>(textOf(`p${keys.length}`, () => SQL.groupUserIn(keys.length)), keys);
+        const groupKeys = distinctOf(pivots, 'group_id');
+        const groups = await other.select<Row>(textOf(`g${groupKeys.length}`, () => SQL.groupsIn(groupKeys.length)), groupKeys);
+        return attachGroups(users, pivots, groups);
       },
       W6: (i) =>
         main.transaction(async () => {
@@ -74,6 +93,13 @@ export const levelsOf = (lib: Library, prefix: string): ContenderFactory => asyn
         const orders = (await main.table('orders').limit(100).get()) as Row[];
         const users = (await other.table('users').whereIn('id', userKeys(orders)).get()) as Row[];
         return attachUsers(orders, users);
+      },
+      W10: async () => {
+        const users = (await main.table('users').limit(100).get()) as Row[];
+        const keys = users.map((u) => u.id);
+        const pivots = (await main.table('group_user').select('user_id', 'group_id', 'role').whereIn('user_id', keys).get()) as PivotRow[];
+        const groups = (await other.table('groups').whereIn('id', distinctOf(pivots, 'group_id')).get()) as Row[];
+        return attachGroups(users, pivots, groups);
       },
       W6: (i) =>
         main.transaction(async () => {
