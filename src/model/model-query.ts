@@ -14,7 +14,10 @@ import {
 } from '../relations/relation-filters.js';
 import type { MatchingParents } from '../relations/relation.js';
 import { checkRelationPath } from '../relations/relation-of.js';
+import type { Connection } from '../connection/connection.js';
 import { databaseForm } from './attributes.js';
+import { firstOrCreate, firstOrNew, type Match, updateOrCreate } from './first-or-create.js';
+import { type IncrementMethod, incrementExtra } from './increment-model.js';
 import { castsOf, fromDatabase } from './casts.js';
 import { hydrate } from './hydration.js';
 import type { Model } from './model.js';
@@ -211,6 +214,63 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     return this.#run(this.#parts.builder, (b) => b.update(row));
   }
 
+  /**
+   * `UPDATE ... SET column = column + amount` (and the `extra` columns; `updated_at` with
+   * timestamps) of every matching row, in one statement. Affected rows.
+   * @example await Order.where('status', 'paid').increment('reminders', 1, { status: 'late' })
+   */
+  increment(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return this.#increment('increment', column, amount, extra);
+  }
+
+  decrement(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return this.#increment('decrement', column, amount, extra);
+  }
+
+  /** Inserts a model of this query's model (mass assignment rules apply), as `Model.create`. */
+  async create(attributes: Record<string, unknown>): Promise<M> {
+    writableConnection(this.#parts.model, 'create');
+    const model = this.newModel(attributes);
+    await model.save();
+    return model;
+  }
+
+  /**
+   * The first model matching this query and `match` (read on the writer), else a new one
+   * filled with `match` and `values`, not saved. Eloquent's `firstOrNew`.
+   */
+  async firstOrNew(match: Match, values?: Match): Promise<M> {
+    return (await firstOrNew(this, 'firstOrNew', match, values)).model;
+  }
+
+  /**
+   * The first model matching `match` (read on the writer), else one inserted with `match` and `values`.
+   * @example const tag = await Tag.firstOrCreate({ slug: 'sale' }, { label: 'On sale' });
+   */
+  firstOrCreate(match: Match, values?: Match): Promise<M> {
+    return firstOrCreate(this, match, values);
+  }
+
+  /** The first model matching `match`, updated with `values` (changed columns only), else one inserted with both. */
+  updateOrCreate(match: Match, values?: Match): Promise<M> {
+    return updateOrCreate(this, match, values);
+  }
+
+  /** @internal A new model of this query, filled (mass assignment rules apply). */
+  newModel(attributes: Record<string, unknown>): M {
+    return new this.#parts.model().fill(attributes);
+  }
+
+  /** @internal The model class this query reads. */
+  model(): ModelClass<M> {
+    return this.#parts.model;
+  }
+
+  /** @internal The connection this query is built on. */
+  connection(): Connection {
+    return this.#parts.builder.boundConnection;
+  }
+
   /** DELETE of every matching row; refused with ReadOnlyError on a read-only model or connection. Affected rows. */
   async delete(): Promise<number> {
     writableConnection(this.#parts.model, 'delete');
@@ -241,6 +301,17 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.get().then(onfulfilled, onrejected);
+  }
+
+  #increment(method: IncrementMethod, column: string, amount: number | bigint, extra: Record<string, unknown> | undefined): Promise<number> {
+    const { model, builder } = this.#parts;
+    try {
+      writableConnection(model, method);
+      const values = incrementExtra(model, extra) as Record<string, unknown> | undefined;
+      return this.#run(builder, (b) => b[method](column, amount, values));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The builder on the connection this query reads from. */

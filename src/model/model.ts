@@ -14,6 +14,8 @@ import { castAttributes, castsOf } from './casts.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { findByKey } from './find-by-key.js';
+import type { Match } from './first-or-create.js';
+import { incrementModel } from './increment-model.js';
 import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
 import type { ModelSubQuery } from './model-query-clauses.js';
 import { registerModel } from './model-registry.js';
@@ -226,6 +228,27 @@ export class Model {
     return model;
   }
 
+  /** A new model filled with `match` and `values` unless one matching `match` exists (read on the writer); not saved. */
+  static firstOrNew<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+    return this.query().firstOrNew(match, values);
+  }
+
+  /**
+   * The first model matching `match` (read on the writer), else one inserted with `match` and `values`.
+   * @example const tag = await Tag.firstOrCreate({ slug: 'sale' }, { label: 'On sale' });
+   */
+  static firstOrCreate<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+    return this.query().firstOrCreate(match, values);
+  }
+
+  /**
+   * The first model matching `match` updated with `values` (changed columns only), else one inserted with both.
+   * @example await Price.updateOrCreate({ sku: 'A-1' }, { amount: 12 });
+   */
+  static updateOrCreate<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+    return this.query().updateOrCreate(match, values);
+  }
+
   /** True once the row is in the database (read from it, or saved). */
   get $isPersisted(): boolean {
     return stateOf(this).exists;
@@ -267,6 +290,19 @@ export class Model {
 
   async delete(): Promise<void> {
     await deleteModel(this);
+  }
+
+  /**
+   * Adds `amount` to a column of this model's row in one UPDATE by key (and sets `extra`, and
+   * `updated_at` with timestamps); the attribute takes the new value and stays clean. Affected rows.
+   * @example await product.increment('views'); await product.decrement('stock', 2, { restocked: false });
+   */
+  increment(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return incrementModel(this, 'increment', column, amount, extra);
+  }
+
+  decrement(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+    return incrementModel(this, 'decrement', column, amount, extra);
   }
 
   /** Reads the row again (from the writer), and reloads the loaded relations (a `pivot` stays as it was). */

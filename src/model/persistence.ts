@@ -75,7 +75,7 @@ export async function refreshModel(model: Model): Promise<void> {
 }
 
 /** The key the row has in the database (the attribute may have been changed since). */
-function originalKey(model: Model): unknown {
+export function originalKey(model: Model): unknown {
   const key = primaryKeyOf(classOf(model));
   const original = stateOf(model).original[key];
   return original !== undefined ? original : (model as unknown as Row)[key];
