@@ -16,6 +16,10 @@ export type { InsertResult, StatementKind } from './connection/statement-kind.js
 export type { Row } from './dialect/dialect.js';
 export { QueryBuilder } from './query/query-builder.js';
 export type { UpdateOrInsertValues } from './query/update-or-insert.js';
+export type { ChunkCallback } from './query/chunking.js';
+export type { Page } from './query/pagination.js';
+export type { CursorPage } from './query/pagination-cursor.js';
+export { setCursorSecret } from './query/cursor-token.js';
 export type { UpsertUpdate } from './query/upsert.js';
 export type { JoinClause, JoinCallback } from './query/join-clause.js';
 export type { SubQuery } from './query/where-builder.js';

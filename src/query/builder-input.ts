@@ -114,3 +114,11 @@ export function checkCount(connection: string, method: string, count: unknown): 
   }
   return count;
 }
+
+/** A whole number of 1 or more: rows per chunk, page or batch, a page number. `what` names it in the message. */
+export function checkPositive(connection: string, method: string, value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw inputError(connection, method, `takes ${what} as a whole number (1 or more), got ${shown(value)}`);
+  }
+  return value;
+}

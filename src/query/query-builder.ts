@@ -1,9 +1,11 @@
 import type { Connection } from '../connection/connection.js';
+import { checkBatchSize, DEFAULT_BATCH_SIZE, streamedRows } from '../connection/row-cursor.js';
 import type { InsertResult } from '../connection/statement-kind.js';
 import type { Row, WriteResult } from '../dialect/dialect.js';
 import {
   checkColumn,
   checkCount,
+  checkPositive,
   checkRecord,
   checkSelection,
   checkTable,
@@ -11,12 +13,17 @@ import {
   inputError,
   shown,
 } from './builder-input.js';
+import { type ChunkCallback, chunk, chunkById, itemsById } from './chunking.js';
 import { incrementColumn } from './increment.js';
 import { columnsOf, type Join, type JoinCallback, runJoinCallback } from './join-clause.js';
+import type { PagedQuery } from './paged-query.js';
+import { DEFAULT_PER_PAGE, type Page, paginate } from './pagination.js';
+import { type CursorPage, cursorPaginate } from './pagination-cursor.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
 import { RawSql } from './raw-sql.js';
 import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
+import { selectStream } from './select-stream.js';
 import { type UpdateOrInsertValues, updateOrInsertRow } from './update-or-insert.js';
 import { type UpsertUpdate, upsertRows } from './upsert.js';
 import type { WhereClause } from './where-clause.js';
@@ -249,6 +256,61 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
   }
 
   /**
+   * The rows streamed through the driver (postgres.js cursor, mysql2 row stream, better-sqlite3
+   * `iterate()`), 1000 at a time: memory holds one batch. Leaving the loop early closes the read
+   * and gives its session back; in a transaction it reads on the transaction's session.
+   * @example for await (const order of db.table('orders').where('status', 'paid').cursor()) total += order.total;
+   */
+  cursor(): AsyncIterable<T> {
+    return this.lazy(DEFAULT_BATCH_SIZE);
+  }
+
+  /** `cursor()` with `size` rows per batch the driver fetches (default 1000). */
+  lazy(size: number = DEFAULT_BATCH_SIZE): AsyncIterable<T> {
+    const batchSize = checkBatchSize(this.connection.name, 'lazy', size);
+    return streamedRows<T>(() => selectStream(this.connection, this.state, 'lazy', batchSize));
+  }
+
+  /** The rows one by one, read `size` at a time by key as `chunkById` reads them (a query per batch, no session held between). */
+  lazyById(size: number = DEFAULT_BATCH_SIZE, column = 'id'): AsyncIterable<T> {
+    const query = this.paged();
+    checkPositive(query.connection, 'lazyById', size, 'the rows per chunk');
+    return { [Symbol.asyncIterator]: () => itemsById(query, 'lazyById', size, column) };
+  }
+
+  /**
+   * Hands `fn` the rows `size` at a time (LIMIT/OFFSET pages, in the query's order, which it
+   * must have), the next page read after `fn` is done; `fn` returning false stops.
+   * Resolves to false when stopped, else true. To change the rows as you go, use `chunkById`.
+   * @example await db.table('users').orderBy('id').chunk(500, async (users) => { await send(users); });
+   */
+  chunk(size: number, fn: ChunkCallback<T>): Promise<boolean> {
+    return chunk(this.paged(), 'chunk', size, fn);
+  }
+
+  /** `chunk` by key (`WHERE column > last ORDER BY column`): safe when `fn` updates or deletes the rows. */
+  chunkById(size: number, fn: ChunkCallback<T>, column = 'id'): Promise<boolean> {
+    return chunkById(this.paged(), 'chunkById', size, fn, column);
+  }
+
+  /**
+   * Page `page` (from 1) of `perPage` rows, and the count of all rows (groups, distinct rows):
+   * two queries. @example const { data, lastPage } = await db.table('orders').orderBy('id').paginate(20, 2);
+   */
+  paginate(perPage: number = DEFAULT_PER_PAGE, page = 1): Promise<Page<T>> {
+    return paginate(this.paged(), 'paginate', perPage, page);
+  }
+
+  /**
+   * The `perPage` rows after `cursor` (a `nextCursor`/`prevCursor` of an earlier page; none: the
+   * first page) in the query's order (default `id`; `id` is added as a tiebreaker), by keyset:
+   * stable while rows are inserted. Cursors are opaque and signed (see `setCursorSecret`).
+   */
+  cursorPaginate(perPage: number = DEFAULT_PER_PAGE, cursor?: string | null): Promise<CursorPage<T>> {
+    return cursorPaginate(this.paged(), 'cursorPaginate', perPage, cursor);
+  }
+
+  /**
    * Inserts one row or many: one statement, or several in one transaction when the rows
    * pass the engine's parameter limit. A column a row leaves out gets its default.
    */
@@ -351,6 +413,18 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.get().then(onfulfilled, onrejected);
+  }
+
+  /** This query for the reading-in-pieces terminals (chunking.ts, pagination*.ts). */
+  private paged(): PagedQuery<T> {
+    return {
+      connection: this.connection.name,
+      state: this.state,
+      key: 'id',
+      rows: (change) => this.runSelect(change(this.state)) as Promise<T[]>,
+      count: () => this.count(),
+      valueOf: (item, column) => (item as Row)[column],
+    };
   }
 
   private pushHaving(having: WhereClause | undefined): this {
