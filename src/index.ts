@@ -42,6 +42,8 @@ export { ModelQuery } from './model/model-query.js';
 export type { EagerLoad, RelationCallback, WhereArgs, WhereCallback } from './model/model-query.js';
 export type { ModelSubQuery } from './model/model-query-clauses.js';
 export type { CastName } from './model/casts.js';
+export type { HookResult, ModelHooks } from './model/hooks.js';
+export type { AttributeNames } from './model/dirty-tracking.js';
 export type { ModelClass, ModelOptions, ModelReference } from './model/model-class.js';
 export { Relation } from './relations/relation.js';
 export { BelongsTo } from './relations/belongs-to.js';

@@ -1,5 +1,6 @@
 import { Connection } from '../connection/connection.js';
 import type { CastName } from './casts.js';
+import type { ModelHooks } from './hooks.js';
 import type { Model } from './model.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ModelOptions {
   timestamps?: boolean;
   /** Column -> `'number' | 'boolean' | 'date' | 'json' | 'string'`, applied on reads and writes. */
   casts?: Readonly<Record<string, CastName | (string & {})>>;
+  /** `saving`, `creating`, `updating`, `deleting` (return false to cancel) and their `*ed` pairs; a subclass runs its parents' first. */
+  hooks?: ModelHooks;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface ModelState {
   signatures: Map<string, string> | undefined;
   /** The pivot row of a model read through a belongsToMany (`model.pivot`). */
   pivot: Row | undefined;
+  /** What the last save's UPDATE wrote, in database form (`wasChanged()`, `getChanges()`). */
+  changes: Row | undefined;
 }
 
 /**
@@ -31,7 +33,14 @@ export function provideStateAccess(read: (model: object) => ModelState): void {
 }
 
 export function newState(): ModelState {
-  return { exists: false, original: {}, relations: undefined, signatures: undefined, pivot: undefined };
+  return {
+    exists: false,
+    original: {},
+    relations: undefined,
+    signatures: undefined,
+    pivot: undefined,
+    changes: undefined,
+  };
 }
 
 export function stateOf(model: object): ModelState {

@@ -9,8 +9,9 @@ import { loadedRelations } from '../relations/loaded-relations.js';
 import { type Pivot, pivotOf } from '../relations/pivot-record.js';
 import { PivotTable } from '../relations/pivot-table.js';
 import type { ThroughKeys } from '../relations/through-relation.js';
-import { attributesOf, dirtyAttributes } from './attributes.js';
+import { attributesOf } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
+import { type AttributeNames, changesOf, dirtyOf, hasAny, originalOf, rawOriginalOf } from './dirty-tracking.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { findByKey } from './find-by-key.js';
@@ -256,7 +257,7 @@ export class Model {
 
   /** Changed attributes since the last read or save (in database form). */
   get $dirty(): Record<string, unknown> {
-    return dirtyAttributes(this, castsOf(this.constructor as ModelClass));
+    return dirtyOf(this);
   }
 
   /**
@@ -282,14 +283,19 @@ export class Model {
     return this;
   }
 
-  /** INSERT when new, else UPDATE of the changed columns only; joins this flow's transaction. */
+  /**
+   * INSERT when new, else UPDATE of the changed columns only; joins this flow's transaction.
+   * Runs the hooks; when a `*ing` hook returns false nothing is written and the model is left
+   * as it was (`$isPersisted` still false for a new one, `isDirty()` still true).
+   */
   async save(): Promise<this> {
     await saveModel(this);
     return this;
   }
 
-  async delete(): Promise<void> {
-    await deleteModel(this);
+  /** DELETE by key; true when the row was deleted, false when not persisted or a `deleting` hook cancelled. */
+  async delete(): Promise<boolean> {
+    return deleteModel(this);
   }
 
   /**
@@ -338,6 +344,42 @@ export class Model {
       }
     }
     return json;
+  }
+
+  /** Changed since the last read or save (any attribute, or any of those named): `order.isDirty('status')`. */
+  isDirty(...names: AttributeNames): boolean {
+    return hasAny(dirtyOf(this), names);
+  }
+
+  isClean(...names: AttributeNames): boolean {
+    return !hasAny(dirtyOf(this), names);
+  }
+
+  /** Written by the last save's UPDATE (false after an insert, as in Eloquent). */
+  wasChanged(...names: AttributeNames): boolean {
+    return hasAny(stateOf(this).changes, names);
+  }
+
+  /** What the last save's UPDATE wrote, in database form. */
+  getChanges(): Record<string, unknown> {
+    return changesOf(this);
+  }
+
+  /** The changed attributes, in database form (as `$dirty`). */
+  getDirty(): Record<string, unknown> {
+    return dirtyOf(this);
+  }
+
+  /** Values as last read or saved, cast (`getOriginal('status')`, or all of them). */
+  getOriginal(): Record<string, unknown>;
+  getOriginal(name: string): unknown;
+  getOriginal(name?: string): unknown {
+    return name === undefined ? originalOf(this) : originalOf(this, name);
+  }
+
+  /** Values as last read or saved, in database form (JSON as text). */
+  getRawOriginal(name?: string): unknown {
+    return rawOriginalOf(this, name);
   }
 
   /**

@@ -1,7 +1,9 @@
+import type { Connection } from '../connection/connection.js';
 import type { Row } from '../dialect/dialect.js';
 import { ModelNotFoundError } from '../errors/model-errors.js';
 import { attributesOf, databaseForm, dirtyAttributes, syncOriginal } from './attributes.js';
-import { castsOf } from './casts.js';
+import { type Casts, castsOf } from './casts.js';
+import { hooksOf, type ModelHooks, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
@@ -17,49 +19,95 @@ function classOf(model: Model): ModelClass {
  * INSERT for a new model (its generated key set on it), or UPDATE of the
  * changed attributes only (nothing sent when none changed). Runs in the
  * current flow's transaction on the model's connection, if there is one.
+ * Hooks in Eloquent's order: saving, creating/updating, the write,
+ * created/updated, saved; the original values are synced after `saved`.
+ * False when a `*ing` hook cancelled (nothing written, the model as it was).
  */
-export async function saveModel(model: Model): Promise<void> {
+export async function saveModel(model: Model): Promise<boolean> {
   const definition = classOf(model);
   const connection = writableConnection(definition, 'save');
+  const hooks = hooksOf(definition, { connection: connection.name, operation: 'save' });
+  if (hooks !== undefined && !(await runHooks(hooks, 'saving', model))) return false;
   const casts = castsOf(definition);
-  const state = stateOf(model);
-  const builder = ModelBuilder.start(connection, tableOf(definition));
-  const attributes = model as unknown as Row;
-  if (!state.exists) {
-    if (definition.timestamps === true) {
-      const now = timestampNow();
-      attributes.created_at ??= now;
-      attributes.updated_at ??= now;
-    }
-    const values = databaseForm(attributesOf(model), casts);
-    const key = primaryKeyOf(definition);
-    if (values[key] === undefined || values[key] === null) {
-      const id = await builder.insertGetId(values, key);
-      if (id !== null) attributes[key] = typeof id === 'bigint' && Number.isSafeInteger(Number(id)) ? Number(id) : id;
-    } else {
-      await builder.insert(values);
-    }
-    state.exists = true;
-  } else {
-    const dirty = dirtyAttributes(model, casts);
-    if (Object.keys(dirty).length === 0) return;
-    if (definition.timestamps === true && !('updated_at' in dirty)) {
-      attributes.updated_at = timestampNow();
-      dirty.updated_at = attributes.updated_at;
-    }
-    await builder.where(primaryKeyOf(definition), originalKey(model)).update(dirty);
-  }
+  const write: Write = { model, definition, connection, casts, hooks };
+  const written = stateOf(model).exists ? await performUpdate(write) : await performInsert(write);
+  if (!written) return false;
+  if (hooks !== undefined) await runHooks(hooks, 'saved', model);
   syncOriginal(model, casts);
+  return true;
 }
 
-/** DELETE by key; the instance then counts as new (saving it inserts again). */
-export async function deleteModel(model: Model): Promise<void> {
+interface Write {
+  model: Model;
+  definition: ModelClass;
+  connection: Connection;
+  casts: Casts;
+  hooks: readonly ModelHooks[] | undefined;
+}
+
+async function performInsert({ model, definition, connection, casts, hooks }: Write): Promise<boolean> {
+  if (hooks !== undefined && !(await runHooks(hooks, 'creating', model))) return false;
+  const attributes = model as unknown as Row;
+  if (definition.timestamps === true) {
+    const now = timestampNow();
+    attributes.created_at ??= now;
+    attributes.updated_at ??= now;
+  }
+  const values = databaseForm(attributesOf(model), casts);
+  const key = primaryKeyOf(definition);
+  const builder = ModelBuilder.start(connection, tableOf(definition));
+  if (values[key] === undefined || values[key] === null) {
+    const id = await builder.insertGetId(values, key);
+    if (id !== null) attributes[key] = typeof id === 'bigint' && Number.isSafeInteger(Number(id)) ? Number(id) : id;
+  } else {
+    await builder.insert(values);
+  }
+  const state = stateOf(model);
+  state.exists = true;
+  // An insert is not a change (Eloquent's wasChanged() is false after create()).
+  state.changes = undefined;
+  if (hooks !== undefined) await runHooks(hooks, 'created', model);
+  return true;
+}
+
+/** A clean model sends nothing and runs no updating/updated hooks (saving/saved still run, as in Eloquent). */
+async function performUpdate({ model, definition, connection, casts, hooks }: Write): Promise<boolean> {
+  const state = stateOf(model);
+  let dirty = dirtyAttributes(model, casts);
+  if (hooks !== undefined && Object.keys(dirty).length > 0) {
+    if (!(await runHooks(hooks, 'updating', model))) return false;
+    dirty = dirtyAttributes(model, casts);
+  }
+  if (Object.keys(dirty).length === 0) {
+    state.changes = undefined;
+    return true;
+  }
+  if (definition.timestamps === true && !('updated_at' in dirty)) {
+    const attributes = model as unknown as Row;
+    attributes.updated_at = timestampNow();
+    dirty.updated_at = attributes.updated_at;
+  }
+  await ModelBuilder.start(connection, tableOf(definition)).where(primaryKeyOf(definition), originalKey(model)).update(dirty);
+  state.changes = dirty;
+  if (hooks !== undefined) await runHooks(hooks, 'updated', model);
+  return true;
+}
+
+/**
+ * DELETE by key; the instance then counts as new (saving it inserts again).
+ * False when there was no row to delete or a `deleting` hook cancelled.
+ */
+export async function deleteModel(model: Model): Promise<boolean> {
   const definition = classOf(model);
   const connection = writableConnection(definition, 'delete');
   const state = stateOf(model);
-  if (!state.exists) return;
+  if (!state.exists) return false;
+  const hooks = hooksOf(definition, { connection: connection.name, operation: 'delete' });
+  if (hooks !== undefined && !(await runHooks(hooks, 'deleting', model))) return false;
   await ModelBuilder.start(connection, tableOf(definition)).where(primaryKeyOf(definition), originalKey(model)).delete();
   state.exists = false;
+  if (hooks !== undefined) await runHooks(hooks, 'deleted', model);
+  return true;
 }
 
 /** Reads the model's row again, from the writer (a refresh must see the latest write). */
