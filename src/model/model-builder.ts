@@ -33,6 +33,11 @@ export class ModelBuilder extends QueryBuilder {
     return this.clone({}, connection);
   }
 
+  /** The same query with another state (a page, a keyset batch of a model query). */
+  withState(state: QueryState): this {
+    return this.clone(state);
+  }
+
   withWheres(wheres: readonly WhereClause[]): this {
     return this.clone({ wheres });
   }

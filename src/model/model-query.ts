@@ -2,7 +2,11 @@ import type { Row } from '../dialect/dialect.js';
 import { ModelNotFoundError } from '../errors/model-errors.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import type { Conjunction } from '../query/where-clause.js';
-import { checkValue, inputError, shown } from '../query/builder-input.js';
+import { checkBatchSize, DEFAULT_BATCH_SIZE } from '../connection/row-cursor.js';
+import { checkPositive, checkValue, inputError, shown } from '../query/builder-input.js';
+import { type ChunkCallback, chunk, chunkById, itemsById } from '../query/chunking.js';
+import { DEFAULT_PER_PAGE, type Page, paginate } from '../query/pagination.js';
+import { type CursorPage, cursorPaginate } from '../query/pagination-cursor.js';
 import { addToTree, type EagerTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
 import {
   type CountRequest,
@@ -22,6 +26,7 @@ import { castsOf, fromDatabase } from './casts.js';
 import { hydrate } from './hydration.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
+import { type ModelReader, pagedModels, streamedModels } from './model-pieces.js';
 import { ModelQueryClauses } from './model-query-clauses.js';
 import { type ModelClass, primaryKeyOf, tableOf, writeConnectionOf } from './model-class.js';
 import { readConnectionFor } from './read-routing.js';
@@ -139,7 +144,51 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   }
 
   async get(): Promise<M[]> {
-    const rows = await this.#read((b) => b.get());
+    return this.#models(await this.#read((b) => b.get()));
+  }
+
+  /**
+   * The models streamed through the driver, 1000 rows at a time, each batch with its eager
+   * loads (one query per relation per batch); leaving the loop early closes the read.
+   * @example for await (const order of Order.where('status', 'paid').with('user').cursor()) await mail(order);
+   */
+  cursor(): AsyncIterable<M> {
+    return this.lazy(DEFAULT_BATCH_SIZE);
+  }
+
+  /** `cursor()` with `size` rows per batch (and per eager load). */
+  lazy(size: number = DEFAULT_BATCH_SIZE): AsyncIterable<M> {
+    return streamedModels(this.#reader(), 'lazy', checkBatchSize(this.#connectionName, 'lazy', size));
+  }
+
+  /** The models one by one, read `size` at a time by key (default the primary key), as `chunkById` reads them. */
+  lazyById(size: number = DEFAULT_BATCH_SIZE, column?: string): AsyncIterable<M> {
+    checkPositive(this.#connectionName, 'lazyById', size, 'the rows per chunk');
+    return { [Symbol.asyncIterator]: () => itemsById(pagedModels(this.#reader()), 'lazyById', size, column) };
+  }
+
+  /** The models `size` at a time in pages of the query's order (it must have one); `fn` returning false stops. */
+  chunk(size: number, fn: ChunkCallback<M>): Promise<boolean> {
+    return chunk(pagedModels(this.#reader()), 'chunk', size, fn);
+  }
+
+  /** `chunk` by key (default the primary key): safe when `fn` updates or deletes the models. */
+  chunkById(size: number, fn: ChunkCallback<M>, column?: string): Promise<boolean> {
+    return chunkById(pagedModels(this.#reader()), 'chunkById', size, fn, column);
+  }
+
+  /** Page `page` of `perPage` models with the count of all: `{ data, total, perPage, currentPage, lastPage }`. */
+  paginate(perPage: number = DEFAULT_PER_PAGE, page = 1): Promise<Page<M>> {
+    return paginate(pagedModels(this.#reader()), 'paginate', perPage, page);
+  }
+
+  /** The `perPage` models after `cursor` by keyset on the query's order (the primary key added): `{ data, nextCursor, prevCursor }`. */
+  cursorPaginate(perPage: number = DEFAULT_PER_PAGE, cursor?: string | null): Promise<CursorPage<M>> {
+    return cursorPaginate(pagedModels(this.#reader()), 'cursorPaginate', perPage, cursor);
+  }
+
+  /** Models of rows this query read, with its eager loads and counts. */
+  async #models(rows: Row[]): Promise<M[]> {
     const { model, eager, counts } = this.#parts;
     const models = hydrate(model, rows, castsOf(model));
     if (models.length > 0) {
@@ -147,6 +196,16 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
       if (counts.length > 0) await loadCounts(models, counts);
     }
     return models;
+  }
+
+  /** This query for the reading in pieces (model-pieces.ts). */
+  #reader(): ModelReader<M> {
+    return {
+      model: this.#parts.model,
+      builder: this.#routed(),
+      resolve: (builder, terminal) => this.#run(builder, terminal),
+      models: (rows) => this.#models(rows),
+    };
   }
 
   async first(): Promise<M | null> {

@@ -1,3 +1,6 @@
+import type { ChunkCallback } from '../query/chunking.js';
+import type { Page } from '../query/pagination.js';
+import type { CursorPage } from '../query/pagination-cursor.js';
 import { BelongsTo } from '../relations/belongs-to.js';
 import { BelongsToMany } from '../relations/belongs-to-many.js';
 import { addToTree, EMPTY_TREE, eagerLoad } from '../relations/eager-loader.js';
@@ -102,6 +105,35 @@ export class Model {
 
   static pluck<M extends Model, V = unknown>(this: ModelClass<M>, column: string): Promise<V[]> {
     return this.query().pluck<V>(column);
+  }
+
+  // Reading in pieces (see ModelQuery): each piece hydrated with its eager loads.
+  static chunk<M extends Model>(this: ModelClass<M>, size: number, fn: ChunkCallback<M>): Promise<boolean> {
+    return this.query().chunk(size, fn);
+  }
+
+  static chunkById<M extends Model>(this: ModelClass<M>, size: number, fn: ChunkCallback<M>, column?: string): Promise<boolean> {
+    return this.query().chunkById(size, fn, column);
+  }
+
+  static lazy<M extends Model>(this: ModelClass<M>, size?: number): AsyncIterable<M> {
+    return this.query().lazy(size);
+  }
+
+  static lazyById<M extends Model>(this: ModelClass<M>, size?: number, column?: string): AsyncIterable<M> {
+    return this.query().lazyById(size, column);
+  }
+
+  static cursor<M extends Model>(this: ModelClass<M>): AsyncIterable<M> {
+    return this.query().cursor();
+  }
+
+  static paginate<M extends Model>(this: ModelClass<M>, perPage?: number, page?: number): Promise<Page<M>> {
+    return this.query().paginate(perPage, page);
+  }
+
+  static cursorPaginate<M extends Model>(this: ModelClass<M>, perPage?: number, cursor?: string | null): Promise<CursorPage<M>> {
+    return this.query().cursorPaginate(perPage, cursor);
   }
 
   static select<M extends Model>(this: ModelClass<M>, ...columns: string[]): ModelQuery<M> {

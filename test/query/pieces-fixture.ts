@@ -1,7 +1,9 @@
 /**
  * 2,500 numbered rows on one connection, for the suites of reading in pieces (chunk, lazy,
  * cursor, paginate): `items (id, grp, name)`, ids 1..2500, `grp` = id % 7, `name` = 'item <id>'.
- * Connections: `db` (pool of 3) and `single` (a pool of one session, short acquire timeout).
+ * `groups (id, label)`: ids 0..6, `label` = 'group <id>'. Connections on the same database: `db` (pool of 3),
+ * `single` (a pool of one session, short acquire timeout), `other` and `reader` (for models of another
+ * connection, and a model's `readConnection`).
  */
 import { after, before } from 'node:test';
 import { type Connection, DB } from '../../src/index.js';
@@ -27,6 +29,8 @@ export function usePieces(engine: TestEngine): Pieces {
       connections: {
         db: { ...database.options, pool: { max: 3 } },
         single: { ...database.options, pool: { max: 1, acquireTimeoutMs: 400 } },
+        other: database.options,
+        reader: database.options,
       },
     });
     pieces.db = DB.connection('db');
@@ -34,6 +38,8 @@ export function usePieces(engine: TestEngine): Pieces {
     await pieces.db.statement(`CREATE TABLE items (${autoIncrement(engine.driver)}, grp INT NOT NULL, name VARCHAR(40) NOT NULL)`);
     const rows = Array.from({ length: ITEMS }, (_, i) => ({ grp: (i + 1) % 7, name: `item ${i + 1}` }));
     await pieces.db.table('items').insert(rows);
+    await pieces.db.statement('CREATE TABLE groups (id INT PRIMARY KEY, label VARCHAR(20) NOT NULL)');
+    await pieces.db.table('groups').insert(range(0, 6).map((id) => ({ id, label: `group ${id}` })));
     pieces.reset = async () => {
       await pieces.db.table('items').where('id', '>', ITEMS).delete();
       await pieces.db.statement(`UPDATE items SET grp = ${engine.driver === 'mysql' ? 'MOD(id, 7)' : 'id % 7'}, name = ${engine.driver === 'mysql' ? "CONCAT('item ', id)" : "'item ' || id"}`);
