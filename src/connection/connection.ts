@@ -24,6 +24,9 @@ import { type OpenedStream, type StreamHost, type StreamRequest, StatementStream
 interface Executor {
   all(sql: string, params: readonly unknown[]): Promise<Row[]>;
   exec(sql: string, params: readonly unknown[]): Promise<WriteResult>;
+  /** The result at once where the driver is synchronous (SQLite); undefined: not now, use all/exec. */
+  allNow?(sql: string, params: readonly unknown[]): Row[] | undefined;
+  execNow?(sql: string, params: readonly unknown[]): WriteResult | undefined;
 }
 
 /** `?` to `$n` translations, shared by every PostgreSQL connection. */
@@ -386,6 +389,16 @@ export class Connection {
     role: 'read' | 'write' | undefined,
   ): Promise<Row[] | WriteResult> {
     if (queryEvents.active) return this.#executeObserved(executor, server, returnsRows, sql, bindings, role);
+    // A synchronous driver (SQLite): the result in one settled promise, not a chain of three.
+    if (executor.allNow !== undefined) {
+      let result: Row[] | WriteResult | undefined;
+      try {
+        result = returnsRows ? executor.allNow(sql, bindings) : executor.execNow?.(sql, bindings);
+      } catch (error) {
+        return Promise.reject(this.#translate(error, server, sql, bindings, role));
+      }
+      if (result !== undefined) return Promise.resolve(result);
+    }
     // Unobserved: one promise (the error translation), not an async frame and its awaits.
     let pending: Promise<Row[] | WriteResult>;
     try {

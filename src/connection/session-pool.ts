@@ -111,6 +111,42 @@ export class SessionPool {
     }
   }
 
+  /**
+   * `all` at once on a free session whose driver runs synchronously (better-sqlite3): the rows, or
+   * undefined when no session is free or the driver is asynchronous (then `all`). A read that a
+   * dead session lost also gives undefined, after the report: `all` sends it once more, on a fresh session.
+   */
+  allNow(sql: string, params: readonly unknown[]): Row[] | undefined {
+    const session = this.#freeSynchronous();
+    if (session === undefined) return undefined;
+    const answered = session.answered;
+    const startedAt = queryEvents.active ? performance.now() : 0;
+    try {
+      const rows = (session.driver.allNow as NonNullable<DriverSession['allNow']>)(sql, params);
+      session.answered = true;
+      return rows;
+    } catch (error) {
+      if (!answered || !session.driver.broken || this.#closed) throw error;
+      this.#options.onRetry?.(error, sql, params, startedAt);
+      return undefined;
+    } finally {
+      this.#giveBackSynchronous(session);
+    }
+  }
+
+  /** `exec` at once, as `allNow` (a write is never sent twice). */
+  execNow(sql: string, params: readonly unknown[]): WriteResult | undefined {
+    const session = this.#freeSynchronous();
+    if (session === undefined) return undefined;
+    try {
+      const result = (session.driver.execNow as NonNullable<DriverSession['execNow']>)(sql, params);
+      session.answered = true;
+      return result;
+    } finally {
+      this.#giveBackSynchronous(session);
+    }
+  }
+
   async exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
     const borrowed = this.#borrow();
     const session = borrowed instanceof PooledSession ? borrowed : await borrowed;
@@ -178,6 +214,29 @@ export class SessionPool {
       return session;
     }
     return this.#openOrWait().then(borrowed);
+  }
+
+  /**
+   * The idle session a synchronous statement runs on, or undefined. It is not ref'd as `#takeFree`
+   * does: the process cannot exit during a synchronous call, so the session stays as it was while idle.
+   */
+  #freeSynchronous(): PooledSession | undefined {
+    const idle = this.#idle;
+    const session = idle[idle.length - 1];
+    if (session === undefined || session.driver.allNow === undefined || session.driver.broken) return undefined;
+    idle.pop();
+    session.inFlight++;
+    return session;
+  }
+
+  /** Back to the idle list after a synchronous statement (a session was idle, so nobody waits). */
+  #giveBackSynchronous(session: PooledSession): void {
+    session.inFlight--;
+    if (session.driver.broken || (this.#options.readOnly && session.driver.modeLifted === true) || this.#waiters.length > 0) {
+      this.#giveBack(session, true);
+      return;
+    }
+    this.#idle.push(session);
   }
 
   #giveBack(session: PooledSession, fromReservation = false): void {

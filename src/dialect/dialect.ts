@@ -21,6 +21,13 @@ export interface DriverSession {
   all(sql: string, params: readonly unknown[]): Promise<Row[]>;
   /** Runs a statement for its effect. */
   exec(sql: string, params: readonly unknown[]): Promise<WriteResult>;
+  /**
+   * `all` and `exec` at once, for a driver whose calls are synchronous (better-sqlite3): the result,
+   * or a throw. The connection then makes one promise per statement instead of three or four, which
+   * on a key lookup of a few microseconds is a large share (bench W1, FINDINGS.md).
+   */
+  allNow?(sql: string, params: readonly unknown[]): Row[];
+  execNow?(sql: string, params: readonly unknown[]): WriteResult;
   close(): Promise<void>;
   /** Set once the server or the network closed the session: it must not be used again. */
   readonly broken: boolean;

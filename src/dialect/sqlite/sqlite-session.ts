@@ -56,14 +56,21 @@ export class SqliteSession implements DriverSession {
 
   all(sql: string, params: readonly unknown[]): Promise<Row[]> {
     try {
+      return Promise.resolve(this.allNow(sql, params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** better-sqlite3 is synchronous: the rows (or the throw) at once, without a promise (see DriverSession). */
+  allNow(sql: string, params: readonly unknown[]): Row[] {
+    try {
       const statement = this.#prepare(sql);
       const bound = bindable(params);
       if (this.#iterating.size !== 0 && !statement.readonly) this.#drainIterators();
-      if (statement.reader) return Promise.resolve(statement.all(bound) as Row[]);
+      if (statement.reader) return statement.all(bound) as Row[];
       statement.run(bound);
-      return Promise.resolve([]);
-    } catch (error) {
-      return Promise.reject(error);
+      return [];
     } finally {
       // Synchronous: no other statement can run on the handle in between.
       if (this.#readOnly && MENTIONS_PRAGMA.test(sql)) {
@@ -90,23 +97,24 @@ export class SqliteSession implements DriverSession {
 
   exec(sql: string, params: readonly unknown[]): Promise<WriteResult> {
     try {
-      if (this.#iterating.size !== 0) this.#drainIterators();
-      const statement = this.#prepare(sql);
-      const bound = bindable(params);
-      if (statement.reader) {
-        // INSERT ... RETURNING and friends: run for effect, report the first value as the key.
-        const rows = statement.all(bound) as Row[];
-        const first = rows[0];
-        return Promise.resolve({
-          affectedRows: rows.length,
-          insertId: first === undefined ? null : (Object.values(first)[0] as number),
-        });
-      }
-      const info = statement.run(bound);
-      return Promise.resolve({ affectedRows: info.changes, insertId: info.changes > 0 ? info.lastInsertRowid : null });
+      return Promise.resolve(this.execNow(sql, params));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  execNow(sql: string, params: readonly unknown[]): WriteResult {
+    if (this.#iterating.size !== 0) this.#drainIterators();
+    const statement = this.#prepare(sql);
+    const bound = bindable(params);
+    if (statement.reader) {
+      // INSERT ... RETURNING and friends: run for effect, report the first value as the key.
+      const rows = statement.all(bound) as Row[];
+      const first = rows[0];
+      return { affectedRows: rows.length, insertId: first === undefined ? null : (Object.values(first)[0] as number) };
+    }
+    const info = statement.run(bound);
+    return { affectedRows: info.changes, insertId: info.changes > 0 ? info.lastInsertRowid : null };
   }
 
   close(): Promise<void> {
