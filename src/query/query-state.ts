@@ -43,17 +43,20 @@ export interface Compiled {
   readonly parameters: readonly unknown[];
 }
 
+/** One empty list for every state: lists are never changed in place (each change copies), and a builder per query is the hot path. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** The state of `table(name)`: every row, every column. */
 export function initialState(table: string): QueryState {
   return {
     table,
-    columns: [],
+    columns: NONE,
     distinct: false,
-    joins: [],
-    wheres: [],
-    groups: [],
-    havings: [],
-    orders: [],
+    joins: NONE,
+    wheres: NONE,
+    groups: NONE,
+    havings: NONE,
+    orders: NONE,
     limit: undefined,
     offset: undefined,
     lock: undefined,
