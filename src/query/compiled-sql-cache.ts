@@ -1,6 +1,7 @@
 import type { LRUCache } from 'lru-cache';
 import type { Dialect } from '../dialect/dialect.js';
 import { sqlTextCache } from '../dialect/sql-text-cache.js';
+import { ShapeTrie } from './shape-trie.js';
 
 /** The SQL of a query shape, compiled once per engine; values are bound afresh each time. */
 const caches = new WeakMap<Dialect, LRUCache<string, string | false>>();
@@ -30,8 +31,25 @@ export function compiledSql(
   const cached = cache.get(shape);
   if (typeof cached === 'string') return { sql: cached, parameters: values };
   const compiled = compile();
-  if (cached === undefined) cache.set(shape, sameValues(compiled.parameters, values) ? compiled.sql : false);
+  if (cached === undefined) cache.set(shape, cacheableSql(compiled, values));
   return compiled;
+}
+
+/** The compiled SELECTs of an engine, by shape parts (select-sql.ts). */
+const selectTries = new WeakMap<Dialect, ShapeTrie>();
+
+export function selectTrie(dialect: Dialect): ShapeTrie {
+  let trie = selectTries.get(dialect);
+  if (trie === undefined) {
+    trie = new ShapeTrie();
+    selectTries.set(dialect, trie);
+  }
+  return trie;
+}
+
+/** What to cache for a shape just compiled: its SQL when the compiler bound exactly `values`, in order, else false (compile every time). */
+export function cacheableSql(compiled: { sql: string; parameters: readonly unknown[] }, values: readonly unknown[]): string | false {
+  return sameValues(compiled.parameters, values) ? compiled.sql : false;
 }
 
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {

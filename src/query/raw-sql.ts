@@ -56,11 +56,6 @@ export function rawExpression(raw: RawSql, dialect: Dialect, connection: string)
   return sql(fragments as unknown as TemplateStringsArray, ...raw.bindings);
 }
 
-/** The piece in a compiled-SQL cache shape: its text, length first (it may hold any character). */
-export function rawShape(raw: RawSql): string {
-  return `r${raw.sql.length}\0${raw.sql}`;
-}
-
 function fragmentsOf(connection: string, syntax: SqlSyntax, method: string, text: string, count: number): readonly string[] {
   const split = splitAtPlaceholders(text, syntax);
   if ('problem' in split) throw inputError(connection, method, split.problem);

@@ -1,5 +1,5 @@
 import type { Aggregate, QueryState } from './query-state.js';
-import { RawSql, rawShape } from './raw-sql.js';
+import { RawSql } from './raw-sql.js';
 import type { WhereClause } from './where-clause.js';
 
 /**
@@ -8,67 +8,139 @@ import type { WhereClause } from './where-clause.js';
  * select-sql.ts: two states with the same shape compile to the same SQL, and the values
  * are that SQL's parameters (compiled-sql-cache.ts checks the order once per shape).
  *
- * Shapes are NUL-separated with counts before lists, and raw SQL text carries its
- * length: names cannot hold NUL (builder-input.ts), so no two different states share
- * a shape (with spaces and commas, `where('a = ;and b', 1)` and `where('a', 1).where('b', 2)`
- * could, and the second would run the first one's SQL).
+ * A shape is a sequence of parts (names, raw SQL texts, counts, flags), counts before
+ * lists and a kind before each item, so the sequence reads back one way only and no two
+ * different states share a shape (with spaces and commas, `where('a = ;and b', 1)` and
+ * `where('a', 1).where('b', 2)` could, and the second would run the first one's SQL).
+ * A SELECT's parts go down a trie (shape-trie.ts) without being joined into a string:
+ * a key lookup's whole cost was hashing that fresh string. Writes join them (`whereShape`),
+ * NUL-separated: names cannot hold NUL (builder-input.ts), raw texts come with their length.
  */
 
-/** The shape of a SELECT (or of its aggregate). LIMIT and OFFSET are literals in the SQL, so they are part of it. */
-export function selectShape(state: QueryState, aggregate: Aggregate | undefined): string {
-  let shape = `select\0${state.table}\0${state.columns.length}`;
-  for (const column of state.columns) shape += typeof column === 'string' ? `\0c${column}` : `\0${rawShape(column)}`;
-  shape += `\0${state.distinct}\0${state.joins.length}`;
-  for (const join of state.joins) shape += `\0${join.kind}\0${join.table}\0${whereShape(join.conditions)}`;
-  shape += `\0${whereShape(state.wheres)}\0${state.groups.length}`;
-  for (const group of state.groups) shape += typeof group === 'string' ? `\0c${group}` : `\0${rawShape(group)}`;
-  shape += `\0${whereShape(state.havings)}\0${state.orders.length}`;
-  for (const order of state.orders) shape += order instanceof RawSql ? `\0${rawShape(order)}` : `\0c${order.column}\0${order.direction}`;
-  shape += `\0${state.limit}\0${state.offset}\0${state.lock}\0${aggregate?.fn}\0${aggregate?.column}`;
-  return shape;
+/** One part of a shape: a name, a raw SQL text, a count or a flag, never a bound value. */
+export type ShapePart = string | number | boolean | undefined;
+
+/** Takes a shape's parts in order: into a string (`whereShape`) or down a trie (shape-trie.ts). */
+export interface ShapeWriter {
+  add(part: ShapePart): void;
+}
+
+/** The parts of a SELECT (or of its aggregate). LIMIT and OFFSET are literals in the SQL, so they are part of it. */
+export function writeSelectShape(state: QueryState, aggregate: Aggregate | undefined, out: ShapeWriter): void {
+  out.add(state.table);
+  out.add(state.columns.length);
+  for (const column of state.columns) writeListItem(column, out);
+  out.add(state.distinct);
+  out.add(state.joins.length);
+  for (const join of state.joins) {
+    out.add(join.kind);
+    out.add(join.table);
+    writeWhereShape(join.conditions, out);
+  }
+  writeWhereShape(state.wheres, out);
+  out.add(state.groups.length);
+  for (const group of state.groups) writeListItem(group, out);
+  writeWhereShape(state.havings, out);
+  out.add(state.orders.length);
+  for (const order of state.orders) {
+    if (order instanceof RawSql) writeRaw(order, out);
+    else {
+      out.add('c');
+      out.add(order.column);
+      out.add(order.direction);
+    }
+  }
+  out.add(state.limit);
+  out.add(state.offset);
+  out.add(state.lock);
+  out.add(aggregate?.fn);
+  out.add(aggregate?.column);
+}
+
+/** The shape of conditions as a string, for the writes' cache keys (write-sql.ts, increment.ts). */
+export function whereShape(wheres: readonly WhereClause[]): string {
+  const text = new ShapeText();
+  writeWhereShape(wheres, text);
+  return text.value;
 }
 
 /**
- * The shape of conditions without their values. What a value is changes the SQL only
+ * The parts of conditions without their values. What a value is changes the SQL only
  * through null (IS NULL): arrays, objects and functions never get this far
  * (builder-input.ts), so a cached shape binds its values one per placeholder. A long
  * list's form binds one value or none; with none its SQL holds the values, and the
  * builder never caches it.
  */
-export function whereShape(wheres: readonly WhereClause[]): string {
-  let shape = `${wheres.length}`;
+export function writeWhereShape(wheres: readonly WhereClause[], out: ShapeWriter): void {
+  out.add(wheres.length);
   for (const where of wheres) {
+    out.add(where.type);
+    out.add(where.boolean);
     switch (where.type) {
       case 'basic':
-        shape += `\0b\0${where.boolean}\0${where.column}\0${where.operator}\0${where.value === null}`;
+        out.add(where.column);
+        out.add(where.operator);
+        out.add(where.value === null);
         break;
       case 'in':
-        shape += `\0i\0${where.boolean}\0${where.column}\0${where.not}\0${where.packed === undefined ? where.values.length : `p${where.packed.bound.length}`}`;
+        out.add(where.column);
+        out.add(where.not);
+        // A packed list binds a fixed number of values whatever its length.
+        out.add(where.packed === undefined);
+        out.add(where.packed === undefined ? where.values.length : where.packed.bound.length);
         break;
       case 'null':
-        shape += `\0n\0${where.boolean}\0${where.column}\0${where.not}`;
+      case 'between':
+        out.add(where.column);
+        out.add(where.not);
         break;
       case 'nested':
-        shape += `\0g\0${where.boolean}\0${whereShape(where.wheres)}`;
-        break;
-      case 'between':
-        shape += `\0w\0${where.boolean}\0${where.column}\0${where.not}`;
+        writeWhereShape(where.wheres, out);
         break;
       case 'column':
-        shape += `\0c\0${where.boolean}\0${where.first}\0${where.operator}\0${where.second}`;
+        out.add(where.first);
+        out.add(where.operator);
+        out.add(where.second);
         break;
       case 'raw':
-        shape += `\0r\0${where.boolean}\0${rawShape(where.raw)}`;
+        writeRaw(where.raw, out);
         break;
       case 'exists':
-        shape += `\0e\0${where.boolean}\0${where.not}\0${selectShape(where.query, undefined)}`;
+        out.add(where.not);
+        writeSelectShape(where.query, undefined, out);
         break;
       case 'inQuery':
-        shape += `\0q\0${where.boolean}\0${where.column}\0${where.not}\0${selectShape(where.query, undefined)}`;
+        out.add(where.column);
+        out.add(where.not);
+        writeSelectShape(where.query, undefined, out);
         break;
     }
   }
-  return shape;
+}
+
+/** A selected column or GROUP BY term: a name, or a raw piece. */
+function writeListItem(item: string | RawSql, out: ShapeWriter): void {
+  if (typeof item !== 'string') writeRaw(item, out);
+  else {
+    out.add('c');
+    out.add(item);
+  }
+}
+
+/** A raw piece by its text, length first (the string form needs it: the text may hold NUL). */
+function writeRaw(raw: RawSql, out: ShapeWriter): void {
+  out.add('r');
+  out.add(raw.sql.length);
+  out.add(raw.sql);
+}
+
+/** Parts joined with NUL. */
+class ShapeText implements ShapeWriter {
+  value = '';
+
+  add(part: ShapePart): void {
+    this.value += `\0${part}`;
+  }
 }
 
 /** A SELECT's values in the order Kysely binds them: selections, joins, WHERE, GROUP BY, HAVING, ORDER BY. */

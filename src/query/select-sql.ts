@@ -1,12 +1,12 @@
 import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Connection } from '../connection/connection.js';
 import type { Dialect } from '../dialect/dialect.js';
-import { compiledSql } from './compiled-sql-cache.js';
+import { cacheableSql, selectTrie } from './compiled-sql-cache.js';
 import type { Join } from './join-clause.js';
 import { fitState } from './long-lists.js';
 import type { Aggregate, Compiled, QueryState } from './query-state.js';
 import { RawSql, rawExpression } from './raw-sql.js';
-import { collectSelectValues, selectShape } from './select-shape.js';
+import { collectSelectValues, writeSelectShape } from './select-shape.js';
 import type { WhereClause } from './where-clause.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: table shapes are only known at run time
@@ -17,13 +17,23 @@ type Select = SelectQueryBuilder<any, any, any>;
 /**
  * The SELECT of `state` (or its `aggregate`) on this connection's engine: from the
  * compiled-SQL cache when its shape was compiled before, with the values bound afresh.
+ * No closure here: this runs on every builder read (and tsx names each closure it makes).
  */
 export function selectSql(connection: Connection, original: QueryState, aggregate?: Aggregate): Compiled {
   const dialect = connection.dialect;
   const values: unknown[] = [];
   const { state, cacheable } = fitState(connection, original, values, 0, aggregate === undefined ? collectSelectValues : collectAggregateValues(aggregate));
-  const compile = () => buildSelect(dialect, connection.name, state, aggregate).compile();
-  return cacheable ? compiledSql(dialect, selectShape(state, aggregate), values, compile) : compile();
+  if (!cacheable) return buildSelect(dialect, connection.name, state, aggregate).compile();
+  const trie = selectTrie(dialect);
+  writeSelectShape(state, aggregate, trie.find());
+  const cached = trie.found();
+  if (typeof cached === 'string') return { sql: cached, parameters: values };
+  const compiled = buildSelect(dialect, connection.name, state, aggregate).compile();
+  if (cached === undefined) {
+    writeSelectShape(state, aggregate, trie.insert());
+    trie.store(cacheableSql(compiled, values));
+  }
+  return compiled;
 }
 
 /**
