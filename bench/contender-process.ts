@@ -32,12 +32,13 @@ const { values } = parseArgs({
     contender: { type: 'string' },
     prefix: { type: 'string' },
     users: { type: 'string' },
+    orders: { type: 'string' },
     pool: { type: 'string' },
   },
 });
 const engine = values.engine as EngineId;
 const id = String(values.contender);
-const inputs = new Inputs(Number(values.users));
+const inputs = new Inputs(Number(values.users), Number(values.orders));
 const notes: string[] = [];
 let all: Contender[] = [];
 

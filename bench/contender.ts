@@ -45,9 +45,12 @@ export class Inputs {
   readonly ids: Int32Array;
   readonly statuses: readonly string[] = ORDER_STATUSES;
   readonly users: number;
+  /** Rows of `orders`: what W9 streams. */
+  readonly orders: number;
 
-  constructor(users: number) {
+  constructor(users: number, orders: number) {
     this.users = users;
+    this.orders = orders;
     this.ids = new Int32Array(Inputs.SIZE);
     const next = random(42);
     for (let k = 0; k < Inputs.SIZE; k++) this.ids[k] = 1 + Math.floor(next() * users);
@@ -65,10 +68,36 @@ export class Inputs {
     return { user_id: this.ids[i & Inputs.MASK], order_number: `N-${i}`, total: 100 + (i % 1000), status: 'pending' };
   }
 
+  /** W8's users: `GROUPED_USERS` consecutive keys from a start that `i` picks. */
+  userRange(i: number): [number, number] {
+    const span = Math.min(GROUPED_USERS, this.users);
+    const start = 1 + (this.ids[i & Inputs.MASK] % (this.users - span + 1));
+    return [start, start + span - 1];
+  }
+
   /** A score for W6/2PC updates. */
   score(i: number): number {
     return i % 1000;
   }
+}
+
+/** W8 groups the orders of this many users. */
+export const GROUPED_USERS = 500;
+/** W8's HAVING: groups of at least this many orders. */
+export const MIN_GROUP_ORDERS = 2;
+/** Rows per batch of every W9 stream (the default of ours, the usual size elsewhere). */
+export const STREAM_BATCH = 1000;
+
+/** What a W9 stream gives back: how many rows it saw and a sum over them (each row was read). */
+export interface Streamed {
+  rows: number;
+  total: number;
+}
+
+/** W9's loop body over one row. */
+export function countRow(into: Streamed, row: unknown): void {
+  into.rows++;
+  into.total += Number((row as { total: unknown }).total);
 }
 
 /** The hand-written W5 match: users by key, set on each order as `user`. */
@@ -137,4 +166,12 @@ export const SQL = {
   firstUsers: 'SELECT * FROM users LIMIT 100',
   groupUserIn: (n: number) => `SELECT user_id, group_id, role FROM group_user WHERE user_id IN (${marks(n)})`,
   groupsIn: (n: number) => `SELECT * FROM groups WHERE id IN (${marks(n)})`,
+  /** W8: a join with grouping, aggregates, HAVING, ORDER BY and LIMIT on one connection. */
+  groupedOrders:
+    'SELECT u.id, u.name, o.status, COUNT(*) AS order_count, SUM(o.total) AS total FROM users u JOIN orders o ON o.user_id = u.id ' +
+    'WHERE u.id BETWEEN ? AND ? GROUP BY u.id, u.name, o.status HAVING COUNT(*) >= ? ORDER BY total DESC, u.id, o.status LIMIT 100',
+  /** W9: every order, streamed. */
+  allOrders: 'SELECT * FROM orders',
+  /** W11: every user. */
+  allUsers: 'SELECT * FROM users',
 } as const;

@@ -29,7 +29,7 @@ for (const id of ids) {
   if (module === undefined) throw new Error(`unknown contender ${id}`);
   const contenders: Contender[] = await (await module.load(engine))({
     target: engineTarget(engine, 'sodb_bench'),
-    inputs: new Inputs(10_000),
+    inputs: new Inputs(10_000, 100_000),
     poolSize: 10,
     note: () => {},
   });

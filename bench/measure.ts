@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Op } from './contender.js';
 import type { WorkloadId } from './options.js';
+import { minOps } from './workloads.js';
 
 /** Operations in flight in W2. */
 export const CONCURRENCY = 32;
@@ -109,7 +110,7 @@ export interface WorkloadRun {
 
 /** Operations per run so that `raw`'s run takes about `targetMs`. */
 export async function calibrate(workload: WorkloadId, raw: Runner, targetMs: number): Promise<number> {
-  let n = workload === 'W2' ? 64 : 16;
+  let n = workload === 'W2' ? 64 : Math.min(16, minOps(workload));
   let start = 0;
   for (;;) {
     const { ns } = await raw.run(workload, start, n);
@@ -117,8 +118,8 @@ export async function calibrate(workload: WorkloadId, raw: Runner, targetMs: num
     if (ns >= 50e6 || n >= 1 << 20) {
       // Once more now that the code is warm: the first runs pay for compilation.
       const perOp = (await raw.run(workload, start, n)).ns / n;
-      // At least 200: a run of a few dozen slow operations makes a noisy CPU figure.
-      return Math.max(200, Math.min(200_000, Math.round((targetMs * 1e6) / perOp)));
+      // At least 200 (fewer for the slow workloads): a run of a few dozen fast operations makes a noisy CPU figure.
+      return Math.max(minOps(workload), Math.min(200_000, Math.round((targetMs * 1e6) / perOp)));
     }
     n *= 4;
   }

@@ -6,7 +6,7 @@ export const ENGINES = ['sqlite', 'mysql', 'pgsql'] as const;
 export type EngineId = (typeof ENGINES)[number];
 
 /** Workloads, in the order they run and are reported. */
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W10', '2PC'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10', 'W11', '2PC'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export interface BenchOptions {

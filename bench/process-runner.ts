@@ -17,6 +17,7 @@ export interface ProcessOptions {
   contender: string;
   prefix: string;
   users: number;
+  orders: number;
   poolSize: number;
 }
 
@@ -47,7 +48,7 @@ export class ProcessRunner implements Runner {
   /** Starts the contender's process; resolves to the runner, or to why there is none. */
   static start(options: ProcessOptions): Promise<{ runner?: ProcessRunner; notes: string[]; error?: string }> {
     const args = ['--engine', options.engine, '--contender', options.contender, '--prefix', options.prefix];
-    args.push('--users', String(options.users), '--pool', String(options.poolSize));
+    args.push('--users', String(options.users), '--orders', String(options.orders), '--pool', String(options.poolSize));
     const child = fork(HOST, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve) => {
       const early = (code: number | null) => resolve({ notes: [], error: `${options.contender}: its process exited (${code}) before it was ready` });

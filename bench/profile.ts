@@ -48,7 +48,7 @@ const module = moduleOf(values.contender);
 if (module === undefined) throw new Error(`unknown contender ${values.contender}`);
 const contenders = await (await module.load(engine))({
   target,
-  inputs: new Inputs(size.users),
+  inputs: new Inputs(size.users, size.orders),
   poolSize: 10,
   note: (line) => console.log(line),
 });

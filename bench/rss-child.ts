@@ -17,6 +17,7 @@ const { values } = parseArgs({
     contender: { type: 'string' },
     prefix: { type: 'string' },
     users: { type: 'string' },
+    orders: { type: 'string' },
     ops: { type: 'string' },
     pool: { type: 'string' },
   },
@@ -29,7 +30,7 @@ if (module === undefined) throw new Error(`unknown contender ${id}`);
 const factory = await module.load(engine);
 const contenders = await factory({
   target: engineTarget(engine, String(values.prefix)),
-  inputs: new Inputs(Number(values.users)),
+  inputs: new Inputs(Number(values.users), Number(values.orders ?? 0)),
   poolSize: Number(values.pool ?? 10),
   note: () => {},
 });

@@ -16,7 +16,7 @@ import { ProcessRunner } from './process-runner.js';
 import { type EngineReport, environment, packageVersion, renderEngine, renderHeader, type RssResult } from './report.js';
 import { measureStartup, renderStartup } from './startup.js';
 import { removeTranspiled, transpileForChildren } from './transpile.js';
-import { DESCRIPTIONS } from './workloads.js';
+import { DESCRIPTIONS, warmupOps } from './workloads.js';
 
 const POOL_SIZE = 10;
 const DRIVERS: Record<EngineId, string> = { sqlite: 'better-sqlite3', mysql: 'mysql2', pgsql: 'postgres' };
@@ -42,7 +42,7 @@ function candidateIds(options: BenchOptions): string[] {
 async function startRunners(target: EngineTarget, options: BenchOptions, note: (line: string) => void): Promise<ProcessRunner[]> {
   const started = await Promise.all(
     candidateIds(options).map((contender) =>
-      ProcessRunner.start({ engine: target.id, contender, prefix: options.prefix, users: options.users, poolSize: POOL_SIZE }),
+      ProcessRunner.start({ engine: target.id, contender, prefix: options.prefix, users: options.users, orders: options.orders, poolSize: POOL_SIZE }),
     ),
   );
   const seen = new Set<string>();
@@ -80,7 +80,7 @@ async function runWorkloads(target: EngineTarget, runners: ProcessRunner[], opti
       runners: entries,
       ops,
       rounds: options.rounds,
-      warmup: options.smoke ? Math.min(ops, 10) : Math.max(50, Math.round(ops / 2)),
+      warmup: options.smoke ? Math.min(ops, 10) : warmupOps(workload, ops),
     });
     runs.push(run);
     log(`  ${workload} ${DESCRIPTIONS[workload]}: ${ops} ops x ${options.rounds} rounds, ${((Date.now() - started) / 1000).toFixed(1)} s`);

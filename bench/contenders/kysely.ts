@@ -1,6 +1,17 @@
 /** Kysely on the same drivers, written as its users write it (typed tables, the query builder). */
 import { type Generated, Kysely, MysqlDialect, SqliteDialect } from 'kysely';
-import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, userKeys } from '../contender.js';
+import {
+  attachGroups,
+  attachUsers,
+  type Contender,
+  type ContenderFactory,
+  countRow,
+  distinctOf,
+  MIN_GROUP_ORDERS,
+  STREAM_BATCH,
+  type Streamed,
+  userKeys,
+} from '../contender.js';
 import type { EngineTarget } from '../engines.js';
 
 interface UserTable {
@@ -115,6 +126,28 @@ export const kyselyContender: ContenderFactory = async ({ target, inputs, poolSi
         }),
       // Kysely has no read/write split: the same read on its one pool.
       W7: find,
+      W8: (i) => {
+        const [first, last] = inputs.userRange(i);
+        return main
+          .selectFrom('users as u')
+          .innerJoin('orders as o', 'o.user_id', 'u.id')
+          .select((eb) => ['u.id', 'u.name', 'o.status', eb.fn.countAll().as('order_count'), eb.fn.sum('o.total').as('total')])
+          .where('u.id', '>=', first)
+          .where('u.id', '<=', last)
+          .groupBy(['u.id', 'u.name', 'o.status'])
+          .having((eb) => eb.fn.countAll(), '>=', MIN_GROUP_ORDERS)
+          .orderBy('total', 'desc')
+          .orderBy('u.id')
+          .orderBy('o.status')
+          .limit(100)
+          .execute();
+      },
+      W9: async () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        for await (const row of main.selectFrom('orders').selectAll().stream(STREAM_BATCH)) countRow(streamed, row);
+        return streamed;
+      },
+      W11: () => main.selectFrom('users').selectAll().execute(),
     },
     userOf: (order) => (order as { user: unknown }).user,
     close: async () => {

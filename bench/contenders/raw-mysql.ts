@@ -1,6 +1,19 @@
 /** mysql2 as its users write it: a promise pool and `execute` (prepared statements, cached per session). */
+import type { Connection as CoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
-import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
+import {
+  attachGroups,
+  attachUsers,
+  type Contender,
+  type ContenderFactory,
+  countRow,
+  distinctOf,
+  MIN_GROUP_ORDERS,
+  SQL,
+  STREAM_BATCH,
+  type Streamed,
+  userKeys,
+} from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
 type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
@@ -75,6 +88,24 @@ export const rawMysql: ContenderFactory = async ({ target, inputs, poolSize }) =
         }
       },
       W7: find,
+      W8: async (i) => {
+        const [first, last] = inputs.userRange(i);
+        return (await main.execute(SQL.groupedOrders, [first, last, MIN_GROUP_ORDERS]))[0];
+      },
+      // mysql2's own streaming: `query(...).stream()` on a pooled session's connection.
+      W9: async () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        const conn = await main.getConnection();
+        try {
+          // The promise wrapper's `connection` is the callback one (its typings say otherwise).
+          const core = conn.connection as unknown as CoreConnection;
+          for await (const row of core.query(SQL.allOrders).stream({ highWaterMark: STREAM_BATCH })) countRow(streamed, row);
+        } finally {
+          conn.release();
+        }
+        return streamed;
+      },
+      W11: async () => (await main.execute(SQL.allUsers))[0],
       // Two plain commits, one per database: the baseline of a cross-connection transaction.
       '2PC': async (i) => {
         await commitOne(main, SQL.insertOrder, insertValues(i));

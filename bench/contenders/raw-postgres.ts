@@ -1,6 +1,19 @@
 /** postgres.js as its users write it: one pooled instance per database, prepared statements. */
 import postgres from 'postgres';
-import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, toDollars, userKeys } from '../contender.js';
+import {
+  attachGroups,
+  attachUsers,
+  type Contender,
+  type ContenderFactory,
+  countRow,
+  distinctOf,
+  MIN_GROUP_ORDERS,
+  SQL,
+  STREAM_BATCH,
+  type Streamed,
+  toDollars,
+  userKeys,
+} from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
 type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
@@ -14,6 +27,9 @@ const Q = {
   updateScore: toDollars(SQL.updateScore),
   firstOrders: SQL.firstOrders,
   firstUsers: SQL.firstUsers,
+  groupedOrders: toDollars(SQL.groupedOrders),
+  allOrders: SQL.allOrders,
+  allUsers: SQL.allUsers,
 };
 
 export const rawPostgres: ContenderFactory = async ({ target, inputs, poolSize, note }) => {
@@ -81,6 +97,19 @@ export const rawPostgres: ContenderFactory = async ({ target, inputs, poolSize, 
           await tx.unsafe(Q.updateScore, [inputs.score(i), inputs.id(i)], PREPARED);
         }),
       W7: find,
+      W8: (i) => {
+        const [first, last] = inputs.userRange(i);
+        return main.unsafe(Q.groupedOrders, [first, last, MIN_GROUP_ORDERS], PREPARED);
+      },
+      // postgres.js's own streaming: a cursor fetching STREAM_BATCH rows per round trip.
+      W9: async () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        for await (const batch of main.unsafe(Q.allOrders, [], PREPARED).cursor(STREAM_BATCH)) {
+          for (const row of batch) countRow(streamed, row);
+        }
+        return streamed;
+      },
+      W11: () => main.unsafe(Q.allUsers, [], PREPARED),
       // Two plain commits, one per database: the baseline of a cross-connection transaction.
       '2PC': async (i) => {
         await main.begin((tx) => tx.unsafe(Q.insertOrder, insertValues(i), PREPARED));

@@ -1,6 +1,17 @@
 /** better-sqlite3 as its users write it: statements prepared once and reused, synchronous calls. */
 import Database from 'better-sqlite3';
-import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
+import {
+  attachGroups,
+  attachUsers,
+  type Contender,
+  type ContenderFactory,
+  countRow,
+  distinctOf,
+  MIN_GROUP_ORDERS,
+  SQL,
+  type Streamed,
+  userKeys,
+} from '../contender.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
 type PivotRow = Record<string, unknown> & { user_id: number; group_id: number };
@@ -20,6 +31,9 @@ export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
   const firstOrders = main.prepare(SQL.firstOrders);
   const usersIn = new Map<number, Database.Statement>();
   const firstUsers = main.prepare(SQL.firstUsers);
+  const groupedOrders = main.prepare(SQL.groupedOrders);
+  const allOrders = main.prepare(SQL.allOrders);
+  const allUsers = main.prepare(SQL.allUsers);
   /** Statements of the IN lists, prepared once per length. */
   const prepared = new Map<string, Database.Statement>();
   const statementOf = (db: Database.Database, sql: string) => {
@@ -64,6 +78,17 @@ export const rawSqlite: ContenderFactory = async ({ target, inputs }) => {
         const groupKeys = distinctOf(pivots, 'group_id');
         return attachGroups(users, pivots, statementOf(other, SQL.groupsIn(groupKeys.length)).all(...groupKeys) as Row[]);
       },
+      W8: (i) => {
+        const [first, last] = inputs.userRange(i);
+        return groupedOrders.all(first, last, MIN_GROUP_ORDERS);
+      },
+      // better-sqlite3's own streaming: one row per step, nothing buffered.
+      W9: () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        for (const row of allOrders.iterate()) countRow(streamed, row);
+        return streamed;
+      },
+      W11: () => allUsers.all(),
       // BEGIN IMMEDIATE, as our SQLite transactions begin.
       W6: (i) => twoStatements.immediate(i),
       W7: find,

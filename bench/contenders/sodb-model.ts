@@ -90,6 +90,7 @@ export function modelsOf(lib: Library, prefix: string): ContenderFactory {
           }),
         W7: (i) => SplitUser.find(inputs.id(i)),
         W10: () => Member.query().limit(100).with('groups').get(),
+        W11: () => User.all(),
       },
       userOf: (order) => (order as Order).toJSON().user,
       groupsOf: (user) => (user as Member).toJSON().groups,

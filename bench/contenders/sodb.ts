@@ -1,7 +1,19 @@
 /** Our raw level (`conn.select(...)`), our query builder, and our cross-connection transaction. */
 import * as ours from '../../src/index.js';
 import type { Connection } from '../../src/index.js';
-import { attachGroups, attachUsers, type Contender, type ContenderFactory, distinctOf, SQL, userKeys } from '../contender.js';
+import {
+  attachGroups,
+  attachUsers,
+  type Contender,
+  type ContenderFactory,
+  countRow,
+  distinctOf,
+  MIN_GROUP_ORDERS,
+  SQL,
+  STREAM_BATCH,
+  type Streamed,
+  userKeys,
+} from '../contender.js';
 import { configureSodb, insertSql, type Library } from './sodb-setup.js';
 
 type Row = Record<string, unknown> & { id: number; user_id: number };
@@ -71,6 +83,13 @@ export const levelsOf = (lib: Library, prefix: string): ContenderFactory => asyn
           await main.update(SQL.updateScore, [inputs.score(i), inputs.id(i)]);
         }),
       W7: (i) => split.selectOne(SQL.findUser, [inputs.id(i)]),
+      W8: (i) => main.select(SQL.groupedOrders, [...inputs.userRange(i), MIN_GROUP_ORDERS]),
+      W9: async () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        for await (const row of main.cursor(SQL.allOrders, [], { batchSize: STREAM_BATCH })) countRow(streamed, row);
+        return streamed;
+      },
+      W11: () => main.select(SQL.allUsers),
       // Two plain commits through our per-connection transactions.
       '2PC': async (i) => {
         await main.transaction(() => main.insert(SQL.insertOrder, insertValues(i)));
@@ -107,6 +126,27 @@ export const levelsOf = (lib: Library, prefix: string): ContenderFactory => asyn
           await main.table('users').where('id', inputs.id(i)).update({ score: inputs.score(i) });
         }),
       W7: (i) => split.table('users').where('id', inputs.id(i)).first(),
+      W8: (i) =>
+        main
+          .table('users as u')
+          .join('orders as o', 'o.user_id', '=', 'u.id')
+          .select('u.id', 'u.name', 'o.status')
+          .selectRaw('COUNT(*) AS order_count, SUM(o.total) AS total')
+          .whereBetween('u.id', inputs.userRange(i))
+          .groupBy('u.id', 'u.name', 'o.status')
+          .havingRaw('COUNT(*) >= ?', [MIN_GROUP_ORDERS])
+          .orderByDesc('total')
+          .orderBy('u.id')
+          .orderBy('o.status')
+          .limit(100)
+          .get(),
+      // The builder's cursor(): lazy(1000).
+      W9: async () => {
+        const streamed: Streamed = { rows: 0, total: 0 };
+        for await (const row of main.table('orders').cursor()) countRow(streamed, row);
+        return streamed;
+      },
+      W11: () => main.table('users').get(),
     },
     userOf,
     close,
