@@ -44,6 +44,8 @@ export type { ModelSubQuery } from './model/model-query-clauses.js';
 export type { CastName } from './model/casts.js';
 export type { HookResult, ModelHooks } from './model/hooks.js';
 export type { AttributeNames } from './model/dirty-tracking.js';
+export type { Scope, ScopedQuery, ScopeMethods, Scopes } from './model/scopes.js';
+export type { GlobalScope, GlobalScopes } from './model/global-scopes.js';
 export type { ModelClass, ModelOptions, ModelReference } from './model/model-class.js';
 export { Relation } from './relations/relation.js';
 export { BelongsTo } from './relations/belongs-to.js';

@@ -2,6 +2,7 @@ import { Connection } from '../connection/connection.js';
 import type { CastName } from './casts.js';
 import type { ModelHooks } from './hooks.js';
 import type { Model } from './model.js';
+import type { StoredScope } from './scopes.js';
 
 /**
  * What a model class may declare as statics. `Model` itself declares none of
@@ -29,6 +30,12 @@ export interface ModelOptions {
   casts?: Readonly<Record<string, CastName | (string & {})>>;
   /** `saving`, `creating`, `updating`, `deleting` (return false to cancel) and their `*ed` pairs; a subclass runs its parents' first. */
   hooks?: ModelHooks;
+  /** Local scopes: name -> `(q, ...args) => q.where(...)`, methods of the model's queries (`Order.query().paid()`). */
+  scopes?: Readonly<Record<string, StoredScope>>;
+  /** Scopes every query of the model runs with (relations, eager loads and `whereHas` too), lifted with `withoutGlobalScope(name)`. */
+  globalScopes?: Readonly<Record<string, StoredScope>>;
+  /** `delete()` sets `deleted_at` instead of removing the row, and reads leave such rows out; default false. */
+  softDeletes?: boolean;
 }
 
 /**

@@ -20,6 +20,7 @@ import type { MatchingParents } from '../relations/relation.js';
 import { checkRelationPath } from '../relations/relation-of.js';
 import type { Connection } from '../connection/connection.js';
 import { databaseForm } from './attributes.js';
+import { activeScopes, EVERY_SCOPE, groupScopeConditions, type ScopeSelection } from './global-scopes.js';
 import { firstOrCreate, firstOrNew, type Match, updateOrCreate } from './first-or-create.js';
 import { type IncrementMethod, incrementExtra } from './increment-model.js';
 import { castsOf, fromDatabase } from './casts.js';
@@ -42,9 +43,13 @@ export type WhereArgs =
   | [column: string, operator: string, value: unknown]
   | [conditions: Record<string, unknown> | WhereCallback];
 
-/** Narrows a query of a related model; returns the query (queries are immutable). */
+/**
+ * Narrows a query of a related model; returns the query (queries are immutable). Declared as a
+ * method so that a callback may name the query's type to use its scopes:
+ * `whereHas('invoices', (q: ScopedQuery<typeof Invoice>) => q.paid())`.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the related model is named by a string, so its type is not known here
-export type RelationCallback = (query: ModelQuery<any>) => ModelQuery<any>;
+export type RelationCallback = { callback(query: ModelQuery<any>): ModelQuery<any> }['callback'];
 
 /** `'user'`, `'user.profile'`, or `{ orders: q => q.where('status', 'paid') }`. */
 export type EagerLoad = string | Record<string, RelationCallback>;
@@ -58,6 +63,13 @@ export interface ModelQueryParts<M extends Model> {
   model: ModelClass<M>;
   /** Relation paths that `with`/`withCount`/`whereHas` named, checked before the query runs. */
   relationPaths: readonly { readonly method: string; readonly path: string }[];
+  /** The model's global scopes this query runs with (all, unless lifted). */
+  scopes: ScopeSelection;
+  /**
+   * Once the global scopes are in the builder (at a terminal call): where each scope's
+   * conditions begin among the builder's, to group them (see `groupScopeConditions`).
+   */
+  scopeStarts: readonly number[] | undefined;
 }
 
 /**
@@ -82,6 +94,8 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
       filters: [],
       counts: [],
       relationPaths: [],
+      scopes: EVERY_SCOPE,
+      scopeStarts: undefined,
     };
   }
 
@@ -90,7 +104,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    * relation per level (per 1000 keys), on each related model's connection.
    * @example await Order.with('user', 'items.product', { user: q => q.where('active', true) }).get()
    */
-  with(...relations: EagerLoad[]): ModelQuery<M> {
+  with(...relations: EagerLoad[]): this {
     const relationPaths = this.#relationPaths('with', relations);
     return this.#copy({ eager: addToTree(this.#parts.eager, relations), relationPaths });
   }
@@ -101,21 +115,41 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    * then this query filters with `WHERE key IN (keys)`. `'user.profile'` nests.
    * @example await Order.whereHas('user', q => q.where('ustatusid', 1)).get()
    */
-  whereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
+  whereHas(relation: string, callback?: RelationCallback): this {
     return this.#relationFilter('whereHas', relation, callback, 'and', false);
   }
 
-  orWhereHas(relation: string, callback?: RelationCallback): ModelQuery<M> {
+  orWhereHas(relation: string, callback?: RelationCallback): this {
     return this.#relationFilter('orWhereHas', relation, callback, 'or', false);
   }
 
   /** Keeps the models that have no related model (matching `callback`). */
-  whereDoesntHave(relation: string, callback?: RelationCallback): ModelQuery<M> {
+  whereDoesntHave(relation: string, callback?: RelationCallback): this {
     return this.#relationFilter('whereDoesntHave', relation, callback, 'and', true);
   }
 
+  /**
+   * The query without the global scope `name` (`static globalScopes`, or `'softDeletes'`).
+   * @example await User.query().withoutGlobalScope('active').count()
+   */
+  withoutGlobalScope(name: string): this {
+    if (typeof name !== 'string') throw inputError(this.#connectionName, 'withoutGlobalScope', `takes a scope name, got ${shown(name)}`);
+    const { lifted, added } = this.#parts.scopes;
+    if (lifted === 'all') return this;
+    return this.#copy({ scopes: { lifted: new Set([...lifted, name]), added } });
+  }
+
+  /** The query without the named global scopes, or without any (no argument). */
+  withoutGlobalScopes(names?: readonly string[]): this {
+    if (names === undefined) return this.#copy({ scopes: { lifted: 'all', added: this.#parts.scopes.added } });
+    if (!Array.isArray(names)) throw inputError(this.#connectionName, 'withoutGlobalScopes', `takes a list of scope names, got ${shown(names)}`);
+    let query = this;
+    for (const name of names) query = query.withoutGlobalScope(name);
+    return query;
+  }
+
   /** @internal The same query without its ORDER BY: relation filters read key lists, whose order is moot. */
-  withoutOrders(): ModelQuery<M> {
+  withoutOrders(): this {
     return this.build((b) => b.withoutOrders());
   }
 
@@ -124,7 +158,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    * runs, on other connections: how a relation of several hops (belongsToMany, hasManyThrough)
    * is a query of its related model for one parent.
    */
-  whereKeysFrom(relation: string, keys: () => Promise<MatchingParents>): ModelQuery<M> {
+  whereKeysFrom(relation: string, keys: () => Promise<MatchingParents>): this {
     const { builder, filters } = this.#parts;
     const wheres = builder.queryState.wheres;
     return this.#copy({
@@ -138,7 +172,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    * `paid`): one grouped count per 1000 keys on the related connection.
    * @example const users = await User.withCount('orders').get(); users[0].orders_count
    */
-  withCount(...relations: EagerLoad[]): ModelQuery<M> {
+  withCount(...relations: EagerLoad[]): this {
     const relationPaths = this.#relationPaths('withCount', relations, true);
     return this.#copy({ counts: [...this.#parts.counts, ...countRequests(relations)], relationPaths });
   }
@@ -270,7 +304,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     writableConnection(model, 'update');
     let row: Row = databaseForm(values, castsOf(model));
     if (model.timestamps === true && !('updated_at' in row)) row = { ...row, updated_at: timestampNow() };
-    return this.#run(this.#parts.builder, (b) => b.update(row));
+    return this.#write((b) => b.update(row));
   }
 
   /**
@@ -333,7 +367,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   /** DELETE of every matching row; refused with ReadOnlyError on a read-only model or connection. Affected rows. */
   async delete(): Promise<number> {
     writableConnection(this.#parts.model, 'delete');
-    return this.#run(this.#parts.builder, (b) => b.delete());
+    return this.#write((b) => b.delete());
   }
 
   /** The SQL and bindings a `get()` would send (relation filters must run first, so none may be pending). */
@@ -341,7 +375,8 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     if (this.#parts.filters.length > 0) {
       throw inputError(this.#connectionName, 'toSql', 'cannot show a query with whereHas/whereDoesntHave: their keys are read when it runs');
     }
-    return this.#routed().toSql();
+    const query = this.#scoped();
+    return query.#grouped(query.#routed()).toSql();
   }
 
   /** `toSql()` under its earlier name, kept for code written against it. */
@@ -363,11 +398,11 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   }
 
   #increment(method: IncrementMethod, column: string, amount: number | bigint, extra: Record<string, unknown> | undefined): Promise<number> {
-    const { model, builder } = this.#parts;
+    const { model } = this.#parts;
     try {
       writableConnection(model, method);
       const values = incrementExtra(model, extra) as Record<string, unknown> | undefined;
-      return this.#run(builder, (b) => b[method](column, amount, values));
+      return this.#write((b) => b[method](column, amount, values));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -382,7 +417,57 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   }
 
   #read<T>(terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
-    return this.#run(this.#routed(), terminal);
+    let query: this;
+    try {
+      query = this.#scoped();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return query.#run(query.#routed(), terminal);
+  }
+
+  /** Runs a write on the model's (or `on()`'s) connection, global scopes applied. */
+  #write<T>(terminal: (builder: ModelBuilder) => Promise<T>): Promise<T> {
+    let query: this;
+    try {
+      query = this.#scoped();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return query.#run(query.#parts.builder, terminal);
+  }
+
+  /**
+   * This query with its global scopes applied to its builder (itself when there are none):
+   * done at the terminal call, as Eloquent does, so conditions added after `query()` still
+   * come first and `withoutGlobalScope` may be called anywhere in the chain.
+   */
+  #scoped(): this {
+    const { model, scopes, scopeStarts } = this.#parts;
+    if (scopeStarts !== undefined) return this;
+    const active = activeScopes(model, scopes);
+    if (active.length === 0) return this;
+    const starts: number[] = [];
+    // Marked as applied before the scopes run: a query they build from this one does not apply them again.
+    let query = this.#copy({ scopeStarts: starts });
+    for (const { name, scope } of active) {
+      starts.push(query.#parts.builder.queryState.wheres.length);
+      const result: unknown = scope(query as unknown as ModelQuery<Model>);
+      if (!(result instanceof ModelQuery) || result.#parts.model !== model) {
+        throw inputError(this.#connectionName, name, `is a global scope of [${model.name}] that must return the query it was given (queries are immutable): q => q.where(...)`);
+      }
+      query = result as this;
+    }
+    return query.#copy({ scopeStarts: starts });
+  }
+
+  /** The builder with the global scopes' conditions grouped (see `groupScopeConditions`). */
+  #grouped(builder: ModelBuilder): ModelBuilder {
+    const starts = this.#parts.scopeStarts;
+    if (starts === undefined) return builder;
+    const wheres = builder.queryState.wheres;
+    const grouped = groupScopeConditions(wheres, starts);
+    return grouped === wheres ? builder : builder.withWheres(grouped);
   }
 
   /**
@@ -400,8 +485,8 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
       }
     }
     // Not async: without relation filters the terminal's promise is the only one.
-    if (filters.length === 0) return terminal(builder);
-    return resolveRelationFilters(builder, model, filters).then((wheres) => terminal(builder.withWheres(wheres)));
+    if (filters.length === 0) return terminal(this.#grouped(builder));
+    return resolveRelationFilters(builder, model, filters).then((wheres) => terminal(this.#grouped(builder.withWheres(wheres))));
   }
 
   #relationFilter(
@@ -410,7 +495,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     callback: RelationCallback | undefined,
     boolean: Conjunction,
     negate: boolean,
-  ): ModelQuery<M> {
+  ): this {
     if (typeof path !== 'string') throw inputError(this.#connectionName, method, `takes a relation name, got ${shown(path)}`);
     if (callback !== undefined && typeof callback !== 'function') {
       throw inputError(this.#connectionName, method, `takes a callback (q => q.where(...)) as its second argument, got ${shown(callback)}`);
@@ -460,21 +545,24 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   }
 
   protected build(change: (builder: ModelBuilder) => ModelBuilder): this {
-    return this.#copy({ builder: change(this.#parts.builder) }) as this;
+    return this.#copy({ builder: change(this.#parts.builder) });
   }
 
   protected subqueryOf(method: string): ModelBuilder {
-    if (this.#parts.filters.length > 0) {
+    const query = this.#scoped();
+    if (query.#parts.filters.length > 0) {
       throw inputError(this.#connectionName, method, 'cannot take a model query with whereHas/whereDoesntHave as a subquery: their keys are read when it runs');
     }
-    return this.#parts.builder;
+    return query.#grouped(query.#parts.builder);
   }
 
   protected connectionName(): string {
     return this.#connectionName;
   }
 
-  #copy(patch: Partial<ModelQueryParts<M>>): ModelQuery<M> {
-    return new ModelQuery(this.#parts.model, { ...this.#parts, ...patch });
+  /** A copy with `patch`, of this query's own class (a model with local scopes has its own, see scopes.ts). */
+  #copy(patch: Partial<ModelQueryParts<M>>): this {
+    const QueryClass = this.constructor as new (model: ModelClass<M>, parts: ModelQueryParts<M>) => this;
+    return new QueryClass(this.#parts.model, { ...this.#parts, ...patch });
   }
 }

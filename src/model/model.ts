@@ -20,11 +20,12 @@ import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snake
 import { findByKey } from './find-by-key.js';
 import type { Match } from './first-or-create.js';
 import { incrementModel } from './increment-model.js';
-import { type EagerLoad, ModelQuery, type RelationCallback, type WhereArgs } from './model-query.js';
+import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from './model-query.js';
 import type { ModelSubQuery } from './model-query-clauses.js';
 import { registerModel } from './model-registry.js';
 import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
 import { deleteModel, refreshModel, saveModel } from './persistence.js';
+import { newModelQuery, type ScopedQuery } from './scopes.js';
 import { writableConnection } from './write-guard.js';
 
 /**
@@ -69,9 +70,11 @@ export class Model {
     registerModel(this);
   }
 
-  /** An empty model query. */
+  /** An empty model query; for a model with `static scopes`, its scopes are methods of it (`Order.query().paid()`). */
+  static query<C extends ModelClass & { scopes: object }>(this: C): ScopedQuery<C>;
+  static query<M extends Model>(this: ModelClass<M>): ModelQuery<M>;
   static query<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
-    return new ModelQuery(this);
+    return newModelQuery(this);
   }
 
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {

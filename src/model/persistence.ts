@@ -114,7 +114,8 @@ export async function deleteModel(model: Model): Promise<boolean> {
 export async function refreshModel(model: Model): Promise<void> {
   const definition = classOf(model);
   const key = originalKey(model);
-  const fresh = await definition.query().useWriter().where(primaryKeyOf(definition), key).first();
+  // Without global scopes, as Eloquent: the instance names its row, whatever the scopes would leave out.
+  const fresh = await definition.query().withoutGlobalScopes().useWriter().where(primaryKeyOf(definition), key).first();
   if (fresh === null) throw new ModelNotFoundError(definition.name, key, definition.connection);
   const target = model as unknown as Row;
   for (const column of Object.keys(target)) if (!(column in (fresh as unknown as Row))) delete target[column];
