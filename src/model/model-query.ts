@@ -234,11 +234,12 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
 
   /** This query for the reading in pieces (model-pieces.ts). */
   #reader(): ModelReader<M> {
+    const query = this.#scoped();
     return {
       model: this.#parts.model,
-      builder: this.#routed(),
-      resolve: (builder, terminal) => this.#run(builder, terminal),
-      models: (rows) => this.#models(rows),
+      builder: query.#routed(),
+      resolve: (builder, terminal) => query.#run(builder, terminal),
+      models: (rows) => query.#models(rows),
     };
   }
 

@@ -87,6 +87,21 @@ describeEachEngine('global scopes', (engine) => {
     assert.match(sql, /\(.*name.*or.*name.*\).*and.*active.*and.*hidden/i);
   });
 
+  test('reading in pieces runs with the scopes: chunk, lazy, paginate', async () => {
+    await bankDb.insert('INSERT INTO accounts (owner_id, name, active, hidden) VALUES (?, ?, ?, ?)', [3, 'c-live', 1, 0]);
+    const chunks: string[][] = [];
+    await Account.query().orderBy('id').chunk(1, (accounts) => {
+      chunks.push(names(accounts));
+    });
+    assert.deepEqual(chunks, [['a-live'], ['c-live']]);
+    const streamed: string[] = [];
+    for await (const account of Account.where('name', 'x').orWhere('owner_id', '>', 0).lazy(2)) streamed.push(account.name);
+    assert.deepEqual(streamed.sort(), ['a-live', 'c-live']);
+    const page = await Account.query().orderBy('id').paginate(1, 2);
+    assert.equal(page.total, 2);
+    assert.deepEqual(names(page.data), ['c-live']);
+  });
+
   test('withoutGlobalScope / withoutGlobalScopes lift them for one query', async () => {
     assert.deepEqual(names(await Account.query().withoutGlobalScope('active').orderBy('id').get()), ['a-live', 'a-closed']);
     assert.deepEqual(names(await Account.query().withoutGlobalScope('visible').orderBy('id').get()), ['a-live', 'b-hidden']);
