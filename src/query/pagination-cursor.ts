@@ -60,12 +60,20 @@ export async function cursorPaginate<T>(query: PagedQuery<T>, method: string, pe
   return { data: items, nextCursor: next ? at('next', items[items.length - 1]) : null, prevCursor: prev ? at('prev', items[0]) : null };
 }
 
-/** The query's orders, with the key added as a tiebreaker; `orderByRaw` cannot be paged by keyset. */
+/**
+ * The query's orders, with the key added as a tiebreaker (not to a grouped or DISTINCT query);
+ * `orderByRaw` cannot be paged by keyset.
+ */
 function keysetOrders<T>(query: PagedQuery<T>, method: string): Order[] {
   const orders: Order[] = [];
   for (const order of query.state.orders) {
     if (order instanceof RawSql) throw inputError(query.connection, method, 'cannot page by keyset over orderByRaw(): order by columns with orderBy()');
     orders.push(order);
+  }
+  // A grouped or DISTINCT query's rows are its groups: its order columns must tell them apart (the key is no column of theirs).
+  if (query.state.groups.length > 0 || query.state.distinct) {
+    if (orders.length === 0) throw inputError(query.connection, method, 'pages a grouped or DISTINCT query by its orderBy columns: order by the grouped columns');
+    return orders;
   }
   const key = query.key;
   const table = tableReference(query.state.table);

@@ -98,6 +98,18 @@ describeEachEngine('query builder cursorPaginate', (engine) => {
     }
   });
 
+  test('a grouped or DISTINCT query pages by its order columns alone', async () => {
+    const grouped = pieces.db.table('items').select('grp').selectRaw('COUNT(*) AS n').groupBy('grp').orderByDesc('grp');
+    const pages = await forward(grouped, 3);
+    assert.deepEqual(pages.map((p) => p.data.map((row) => Number(row.grp))), [[6, 5, 4], [3, 2, 1], [0]]);
+    assert.equal(Number(pages[2].data[0].n), 357);
+    const back = await grouped.cursorPaginate(3, pages[2].prevCursor);
+    assert.deepEqual(back.data.map((row) => Number(row.grp)), [3, 2, 1]);
+    const distinct = await forward(pieces.db.table('items').distinct().select('grp').orderBy('grp'), 4);
+    assert.deepEqual(distinct.map((p) => p.data.map((row) => Number(row.grp))), [[0, 1, 2, 3], [4, 5, 6]]);
+    await refused('cursorPaginate', () => pieces.db.table('items').select('grp').groupBy('grp').cursorPaginate(3), /order by the grouped columns/);
+  });
+
   test('a cursor serves another builder of the same query later (across requests of the process)', async () => {
     const { nextCursor } = await items().orderBy('name').cursorPaginate(10);
     const again = await pieces.db.table('items').orderBy('name').cursorPaginate(10, nextCursor);
