@@ -38,8 +38,9 @@ export function setCursorSecret(key: string | Uint8Array): void {
 function key(): Buffer {
   if (secret === undefined) {
     const shared = process.env.SO_DB_CURSOR_SECRET;
-    if (shared !== undefined && shared !== '') setCursorSecret(shared);
-    else secret = randomBytes(32);
+    if (shared === undefined || shared === '') secret = randomBytes(32);
+    else if (Buffer.byteLength(shared) >= 16) secret = Buffer.from(shared, 'utf8');
+    else throw new ConfigurationError('SO_DB_CURSOR_SECRET must be at least 16 bytes long (a long random string).', { key: 'SO_DB_CURSOR_SECRET' });
   }
   return secret as Buffer;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { type CursorPage, DB, type QueryBuilder, setCursorSecret } from '../../src/index.js';
 import { describeEachEngine } from '../support/engines.js';
@@ -148,3 +149,30 @@ describeEachEngine('query builder cursorPaginate', (engine) => {
     assert.throws(() => setCursorSecret('short'), /at least 16 bytes/);
   });
 });
+
+describeEachEngine(
+  'cursorPaginate across processes',
+  (engine) => {
+    const pieces = usePieces(engine);
+    const fixture = new URL('./fixtures/cursor-process.ts', import.meta.url).pathname;
+    /** Runs one process of the application, with `secret` as SO_DB_CURSOR_SECRET (none when undefined). */
+    const run = (secret: string | undefined, cursor?: string): string => {
+      const env: NodeJS.ProcessEnv = { ...process.env, CURSOR_DB: pieces.database };
+      delete env.SO_DB_CURSOR_SECRET;
+      if (secret !== undefined) env.SO_DB_CURSOR_SECRET = secret;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fixture, ...(cursor === undefined ? [] : [cursor])], { env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(child.status, 0, child.stderr);
+      return child.stdout.trim();
+    };
+
+    test('processes that share SO_DB_CURSOR_SECRET read each other\'s cursors; others refuse them', () => {
+      const shared = 'the secret these processes share';
+      const cursor = run(shared);
+      assert.match(cursor, /^[\w-]+\.[\w-]+$/);
+      assert.equal(run(shared, cursor), JSON.stringify(range(11, 20)));
+      assert.match(run(undefined, cursor), /QueryError: Connection \[db\]: cursorPaginate\(\) refuses the cursor: the cursor was changed, or made by another process/);
+      assert.match(run('short', cursor), /ConfigurationError: SO_DB_CURSOR_SECRET must be at least 16 bytes/);
+    });
+  },
+  ['sqlite'],
+);

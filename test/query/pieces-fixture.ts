@@ -15,15 +15,18 @@ export interface Pieces {
   readonly db: Connection;
   readonly single: Connection;
   readonly engine: TestEngine;
+  /** The database's name (SQLite: its file). */
+  readonly database: string;
   /** Deletes rows past id 2500 and sets every row back to its first values. */
   reset(): Promise<void>;
 }
 
 export function usePieces(engine: TestEngine): Pieces {
   let database: ThrowawayDatabase;
-  const pieces = { engine } as { db: Connection; single: Connection; engine: TestEngine; reset(): Promise<void> };
+  const pieces = { engine } as { db: Connection; single: Connection; engine: TestEngine; database: string; reset(): Promise<void> };
   before(async () => {
     database = await engine.createDatabase();
+    pieces.database = database.database;
     await DB.configure({
       default: 'db',
       connections: {
