@@ -36,6 +36,12 @@ export interface ModelOptions {
   globalScopes?: Readonly<Record<string, StoredScope>>;
   /** `delete()` sets `deleted_at` instead of removing the row, and reads leave such rows out; default false. */
   softDeletes?: boolean;
+  /** Attributes, relations and appends `toJSON()` leaves out. */
+  hidden?: readonly string[];
+  /** When declared, the only attributes, relations and appends `toJSON()` gives. */
+  visible?: readonly string[];
+  /** Getters of the model (`get full_name()`) that `toJSON()` adds. */
+  appends?: readonly string[];
 }
 
 /**

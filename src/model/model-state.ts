@@ -14,6 +14,15 @@ export interface ModelState {
   pivot: Row | undefined;
   /** What the last save's UPDATE wrote, in database form (`wasChanged()`, `getChanges()`). */
   changes: Row | undefined;
+  /** This instance's own `makeHidden`/`makeVisible`/`append`, over its class's. */
+  visibility: Visibility | undefined;
+}
+
+/** The serialisation rules of one instance, once it changed its class's. */
+export interface Visibility {
+  hidden: readonly string[];
+  visible: readonly string[] | undefined;
+  appends: readonly string[];
 }
 
 /**
@@ -40,6 +49,7 @@ export function newState(): ModelState {
     signatures: undefined,
     pivot: undefined,
     changes: undefined,
+    visibility: undefined,
   };
 }
 

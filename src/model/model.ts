@@ -12,7 +12,6 @@ import { loadedRelations } from '../relations/loaded-relations.js';
 import { type Pivot, pivotOf } from '../relations/pivot-record.js';
 import { PivotTable } from '../relations/pivot-table.js';
 import type { ThroughKeys } from '../relations/through-relation.js';
-import { attributesOf } from './attributes.js';
 import { castAttributes, castsOf } from './casts.js';
 import { type AttributeNames, changesOf, dirtyOf, hasAny, originalOf, rawOriginalOf } from './dirty-tracking.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
@@ -26,6 +25,7 @@ import { registerModel } from './model-registry.js';
 import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
 import { deleteModel, refreshModel, saveModel } from './persistence.js';
 import { newModelQuery, type ScopedQuery } from './scopes.js';
+import { append, makeHidden, makeVisible, serialiseModel } from './serialisation.js';
 import { writableConnection } from './write-guard.js';
 
 /**
@@ -367,18 +367,30 @@ export class Model {
     return this;
   }
 
-  /** Attributes, the `pivot` (when read through a belongsToMany) and loaded relations as a plain object. */
+  /**
+   * Attributes, `appends` getters, the `pivot` (when read through a belongsToMany) and loaded
+   * relations as a plain object, less what `hidden`/`visible` leave out (see serialisation.ts).
+   */
   toJSON(): Record<string, unknown> {
-    const json = attributesOf(this);
-    const pivot = pivotOf(this);
-    if (pivot !== undefined) json.pivot = pivot;
-    const relations = loadedRelations(this);
-    if (relations !== undefined) {
-      for (const [name, value] of relations) {
-        json[name] = Array.isArray(value) ? value.map(serialise) : serialise(value);
-      }
-    }
-    return json;
+    return serialiseModel(this);
+  }
+
+  /** Hides these attributes or relations from this instance's `toJSON()`. */
+  makeHidden(...names: string[]): this {
+    makeHidden(this, names);
+    return this;
+  }
+
+  /** Shows these (hidden by the class) in this instance's `toJSON()`. */
+  makeVisible(...names: string[]): this {
+    makeVisible(this, names);
+    return this;
+  }
+
+  /** Adds these getters to this instance's `toJSON()`. */
+  append(...names: string[]): this {
+    append(this, names);
+    return this;
   }
 
   /** Changed since the last read or save (any attribute, or any of those named): `order.isDirty('status')`. */
@@ -523,8 +535,4 @@ function ownKeys(model: Model, foreignKey: string | undefined, localKey: string 
   const own = model.constructor as ModelClass;
   const key = primaryKeyOf(own);
   return [foreignKey ?? `${snakeCase(own.name)}_${key}`, localKey ?? key];
-}
-
-function serialise(value: unknown): unknown {
-  return value instanceof Model ? value.toJSON() : value;
 }
