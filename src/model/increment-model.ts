@@ -2,6 +2,7 @@ import type { Row } from '../dialect/dialect.js';
 import { inputError } from '../query/builder-input.js';
 import { databaseForm } from './attributes.js';
 import { castAttributes, castsOf, toDatabase } from './casts.js';
+import { hooksOf, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
@@ -33,6 +34,7 @@ export function incrementExtra(model: ModelClass, extra: unknown): unknown {
  * A number attribute is added to in place; any other (a DECIMAL the driver gives as a
  * string, a column not read) is read back from the writer, one SELECT, so no rounding
  * creeps in. A model not saved yet is refused: Eloquent would update every row of the table.
+ * The `updating` hook may cancel it (0 rows, nothing sent); `wasChanged()` then names the columns.
  */
 export async function incrementModel(
   model: Model,
@@ -47,6 +49,9 @@ export async function incrementModel(
   if (!state.exists) {
     throw inputError(connection.name, method, `needs a model that is in the database: this [${definition.name}] was not saved yet`);
   }
+  // Eloquent runs the updating/updated hooks around an instance's increment (not saving/saved).
+  const hooks = hooksOf(definition, { connection: connection.name, operation: method });
+  if (hooks !== undefined && !(await runHooks(hooks, 'updating', model))) return 0;
   const key = primaryKeyOf(definition);
   const values = incrementExtra(definition, extra);
   const builder = ModelBuilder.start(connection, tableOf(definition)).where(key, originalKey(model));
@@ -63,9 +68,13 @@ export async function incrementModel(
     attributes[column] = castAttributes({ [column]: fresh }, casts)[column];
   }
   if (values !== undefined) Object.assign(attributes, castAttributes(values as Row, casts));
+  const changes: Row = {};
   for (const name of [column, ...Object.keys((values ?? {}) as Row)]) {
     const cast = casts.get(name);
     state.original[name] = cast === undefined ? attributes[name] : toDatabase(cast, attributes[name]);
+    changes[name] = state.original[name];
   }
+  state.changes = changes;
+  if (hooks !== undefined) await runHooks(hooks, 'updated', model);
   return affected;
 }

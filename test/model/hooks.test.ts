@@ -44,6 +44,7 @@ class Post extends Model {
   declare id: number;
   declare title: string;
   declare slug: string | null;
+  declare views: number;
 }
 
 /** Inherits Post's hooks, and adds its own after them. */
@@ -96,7 +97,7 @@ describeEachEngine('model hooks', (engine) => {
     database = await engine.createDatabase();
     await DB.configure({ default: 'db', connections: { db: database.options } });
     db = DB.connection('db');
-    await db.statement(`CREATE TABLE posts (${autoIncrement(engine.driver)}, title VARCHAR(80), slug VARCHAR(80))`);
+    await db.statement(`CREATE TABLE posts (${autoIncrement(engine.driver)}, title VARCHAR(80), slug VARCHAR(80), views INT)`);
     await db.statement(`CREATE TABLE audits (${autoIncrement(engine.driver)}, message VARCHAR(80))`);
     stop = DB.listen((event) => events.push(event));
   });
@@ -186,6 +187,23 @@ describeEachEngine('model hooks', (engine) => {
     seen = [];
     assert.equal(await post.delete(), false, 'a model not in the database deletes nothing');
     assert.deepEqual(seen, [], 'and runs no hooks');
+  });
+
+  test('an instance increment runs updating and updated (as in Eloquent); updating may cancel it', async () => {
+    const post = await Post.create({ title: 'Counted', views: 0 });
+    seen = [];
+    assert.equal(await post.increment('views', 2), 1);
+    assert.deepEqual(seen, ['updating:Counted->Counted', 'updated:false']);
+    assert.equal(post.wasChanged('views'), true);
+    assert.deepEqual(Object.keys(post.getChanges()), ['views']);
+
+    cancel.updating = true;
+    seen = [];
+    events = [];
+    assert.equal(await post.increment('views'), 0, 'cancelled: no row affected');
+    assert.equal(writes(), 0);
+    assert.equal(post.views, 2);
+    assert.deepEqual(await db.select('SELECT views FROM posts'), [{ views: 2 }]);
   });
 
   test('subclasses run their parents\' hooks first, then their own', async () => {
