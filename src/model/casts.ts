@@ -12,19 +12,24 @@ const TIMESTAMP_CASTS: Casts = new Map([
   ['created_at', 'date'],
   ['updated_at', 'date'],
 ]);
+const DELETED_AT_CASTS: Casts = new Map([['deleted_at', 'date']]);
+const TIMESTAMP_AND_DELETED_AT_CASTS: Casts = new Map([...TIMESTAMP_CASTS, ...DELETED_AT_CASTS]);
 const NO_CASTS: Casts = new Map();
 const resolved = new WeakMap<object, Casts>();
 
 /**
  * The checked casts of a model. With timestamps on, `created_at`/`updated_at`
- * are dates unless the model says otherwise (as in Laravel). Cached per `casts` object.
+ * are dates unless the model says otherwise (as in Laravel), and so is `deleted_at`
+ * with soft deletes. Cached per `casts` object.
  */
 export function resolveCasts(
   model: string,
   casts: Readonly<Record<string, string>> | undefined,
   timestamps: boolean,
+  softDeletes = false,
 ): Casts {
-  if (casts === undefined) return timestamps ? TIMESTAMP_CASTS : NO_CASTS;
+  const implied = softDeletes ? (timestamps ? TIMESTAMP_AND_DELETED_AT_CASTS : DELETED_AT_CASTS) : timestamps ? TIMESTAMP_CASTS : NO_CASTS;
+  if (casts === undefined) return implied;
   let checked = resolved.get(casts);
   if (checked === undefined) {
     const map = new Map<string, CastName>();
@@ -39,10 +44,10 @@ export function resolveCasts(
     checked = map;
     resolved.set(casts, checked);
   }
-  if (!timestamps) return checked;
-  const withTimestamps = new Map(TIMESTAMP_CASTS);
-  for (const [column, cast] of checked) withTimestamps.set(column, cast);
-  return withTimestamps;
+  if (implied.size === 0) return checked;
+  const withImplied = new Map(implied);
+  for (const [column, cast] of checked) withImplied.set(column, cast);
+  return withImplied;
 }
 
 /** A database value as the model's users see it. */
@@ -89,7 +94,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** The checked casts of a model class. */
 export function castsOf(model: ModelClass): Casts {
-  return resolveCasts(model.name, model.casts, model.timestamps === true);
+  return resolveCasts(model.name, model.casts, model.timestamps === true, model.softDeletes === true);
 }
 
 /** Attributes as the model holds them (cast columns converted). */

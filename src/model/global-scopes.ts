@@ -3,6 +3,7 @@ import type { WhereClause } from '../query/where-clause.js';
 import type { Model } from './model.js';
 import type { ModelClass } from './model-class.js';
 import type { ModelQuery } from './model-query.js';
+import { softDeleteScopes } from './soft-deletes.js';
 
 /** A scope applied to every query of a model: `static globalScopes = { active: (q) => q.where('active', true) }`. */
 export type GlobalScope<M extends Model> = (query: ModelQuery<M>) => ModelQuery<M>;
@@ -26,11 +27,6 @@ export interface NamedScope {
 export const EVERY_SCOPE: ScopeSelection = { lifted: new Set(), added: [] };
 const NONE: readonly NamedScope[] = [];
 
-/** Scopes the library declares for a model, after the model's own. */
-function builtIn(_model: ModelClass): readonly NamedScope[] {
-  return NONE;
-}
-
 /**
  * The global scopes a query of `model` runs with: the model's `globalScopes` and built-in
  * ones (soft deletes), minus those the query lifted, then those it added. The common case,
@@ -38,7 +34,7 @@ function builtIn(_model: ModelClass): readonly NamedScope[] {
  */
 export function activeScopes(model: ModelClass, selection: ScopeSelection): readonly NamedScope[] {
   const declared = model.globalScopes;
-  const library = builtIn(model);
+  const library = softDeleteScopes(model);
   if (declared === undefined && library.length === 0 && selection.added.length === 0) return NONE;
   const { lifted } = selection;
   const active: NamedScope[] = [];

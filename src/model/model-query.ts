@@ -21,6 +21,7 @@ import { checkRelationPath } from '../relations/relation-of.js';
 import type { Connection } from '../connection/connection.js';
 import { databaseForm } from './attributes.js';
 import { activeScopes, EVERY_SCOPE, groupScopeConditions, type ScopeSelection } from './global-scopes.js';
+import { assertSoftDeletes, onlyTrashedScope, SOFT_DELETES, softDeleteColumns } from './soft-deletes.js';
 import { firstOrCreate, firstOrNew, type Match, updateOrCreate } from './first-or-create.js';
 import { type IncrementMethod, incrementExtra } from './increment-model.js';
 import { castsOf, fromDatabase } from './casts.js';
@@ -365,10 +366,49 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     return this.#parts.builder.boundConnection;
   }
 
-  /** DELETE of every matching row; refused with ReadOnlyError on a read-only model or connection. Affected rows. */
+  /**
+   * DELETE of every matching row, or with soft deletes an UPDATE setting their `deleted_at`
+   * (and `updated_at` with timestamps); refused with ReadOnlyError on a read-only model or
+   * connection. Affected rows.
+   */
   async delete(): Promise<number> {
-    writableConnection(this.#parts.model, 'delete');
+    const { model } = this.#parts;
+    writableConnection(model, 'delete');
+    if (model.softDeletes === true) {
+      const columns = softDeleteColumns(model, timestampNow());
+      return this.#write((b) => b.update(columns));
+    }
     return this.#write((b) => b.delete());
+  }
+
+  /** DELETE of every matching row, trashed ones included, even with soft deletes (other global scopes still apply). */
+  async forceDelete(): Promise<number> {
+    writableConnection(this.#parts.model, 'forceDelete');
+    return this.withTrashed().#write((b) => b.delete());
+  }
+
+  /**
+   * Soft deletes: clears `deleted_at` of every matching row, trashed or not (sets `updated_at`
+   * with timestamps). Affected rows.
+   * @example await Order.onlyTrashed().where('user_id', 7).restore()
+   */
+  async restore(): Promise<number> {
+    assertSoftDeletes(this, 'restore');
+    writableConnection(this.#parts.model, 'restore');
+    const columns = softDeleteColumns(this.#parts.model, null);
+    return this.withTrashed().#write((b) => b.update(columns));
+  }
+
+  /** Soft deletes: the query with trashed rows too (a model without soft deletes has none to add). */
+  withTrashed(): this {
+    return this.withoutGlobalScope(SOFT_DELETES);
+  }
+
+  /** Soft deletes: the query with trashed rows only. */
+  onlyTrashed(): this {
+    assertSoftDeletes(this, 'onlyTrashed');
+    const { lifted, added } = this.withTrashed().#parts.scopes;
+    return this.#copy({ scopes: { lifted, added: [...added, onlyTrashedScope(this.#parts.model)] } });
   }
 
   /** The SQL and bindings a `get()` would send (relation filters must run first, so none may be pending). */

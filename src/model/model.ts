@@ -26,6 +26,7 @@ import { type ModelState, newState, provideStateAccess, stateOf } from './model-
 import { deleteModel, refreshModel, saveModel } from './persistence.js';
 import { newModelQuery, type ScopedQuery } from './scopes.js';
 import { append, makeHidden, makeVisible, serialiseModel } from './serialisation.js';
+import { assertSoftDeletes, DELETED_AT, isTrashed } from './soft-deletes.js';
 import { writableConnection } from './write-guard.js';
 
 /**
@@ -285,6 +286,26 @@ export class Model {
     return this.query().updateOrCreate(match, values);
   }
 
+  /** Soft deletes: a query with the trashed rows too. */
+  static withTrashed<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
+    return this.query().withTrashed();
+  }
+
+  /** Soft deletes: a query of the trashed rows only. */
+  static onlyTrashed<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
+    return this.query().onlyTrashed();
+  }
+
+  /** A query without the global scope `name` (`static globalScopes`, or `'softDeletes'`). */
+  static withoutGlobalScope<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
+    return this.query().withoutGlobalScope(name);
+  }
+
+  /** A query without the named global scopes, or without any (no argument). */
+  static withoutGlobalScopes<M extends Model>(this: ModelClass<M>, names?: readonly string[]): ModelQuery<M> {
+    return this.query().withoutGlobalScopes(names);
+  }
+
   /** True once the row is in the database (read from it, or saved). */
   get $isPersisted(): boolean {
     return stateOf(this).exists;
@@ -328,10 +349,34 @@ export class Model {
     return this;
   }
 
-  /** DELETE by key; true when the row was deleted, false when not persisted or a `deleting` hook cancelled. */
+  /**
+   * DELETE by key (with soft deletes: sets `deleted_at`, the model stays persisted); true when
+   * the row was deleted, false when not persisted or a `deleting` hook cancelled.
+   */
   async delete(): Promise<boolean> {
     return deleteModel(this);
   }
+
+  /** Removes the row even with soft deletes (a model without them: as `delete()`); `deleting`/`deleted` hooks run. */
+  async forceDelete(): Promise<boolean> {
+    return deleteModel(this, { force: true });
+  }
+
+  /**
+   * Soft deletes: clears `deleted_at` and saves (saving/updating hooks run, as Eloquent's
+   * `save()` inside `restore()`); false when a hook cancelled.
+   */
+  async restore(): Promise<boolean> {
+    assertSoftDeletes((this.constructor as ModelClass).query(), 'restore');
+    (this as unknown as Record<string, unknown>)[DELETED_AT] = null;
+    return saveModel(this);
+  }
+
+  /** Soft deletes: whether this model is deleted (its `deleted_at` is set). */
+  trashed(): boolean {
+    return isTrashed(this);
+  }
+
 
   /**
    * Adds `amount` to a column of this model's row in one UPDATE by key (and sets `extra`, and

@@ -8,6 +8,7 @@ import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
 import { stateOf } from './model-state.js';
+import { softDeleteRow } from './soft-deletes.js';
 import { timestampNow } from './timestamps.js';
 import { writableConnection } from './write-guard.js';
 
@@ -94,18 +95,24 @@ async function performUpdate({ model, definition, connection, casts, hooks }: Wr
 }
 
 /**
- * DELETE by key; the instance then counts as new (saving it inserts again).
+ * DELETE by key; the instance then counts as new (saving it inserts again). With soft deletes
+ * (and not `force`), an UPDATE of `deleted_at` instead, and the model stays persisted.
  * False when there was no row to delete or a `deleting` hook cancelled.
  */
-export async function deleteModel(model: Model): Promise<boolean> {
+export async function deleteModel(model: Model, { force }: { force: boolean } = { force: false }): Promise<boolean> {
   const definition = classOf(model);
-  const connection = writableConnection(definition, 'delete');
+  const operation = force ? 'forceDelete' : 'delete';
+  const connection = writableConnection(definition, operation);
   const state = stateOf(model);
   if (!state.exists) return false;
-  const hooks = hooksOf(definition, { connection: connection.name, operation: 'delete' });
+  const hooks = hooksOf(definition, { connection: connection.name, operation });
   if (hooks !== undefined && !(await runHooks(hooks, 'deleting', model))) return false;
-  await ModelBuilder.start(connection, tableOf(definition)).where(primaryKeyOf(definition), originalKey(model)).delete();
-  state.exists = false;
+  const byKey = ModelBuilder.start(connection, tableOf(definition)).where(primaryKeyOf(definition), originalKey(model));
+  if (definition.softDeletes === true && !force) await softDeleteRow(model, byKey);
+  else {
+    await byKey.delete();
+    state.exists = false;
+  }
   if (hooks !== undefined) await runHooks(hooks, 'deleted', model);
   return true;
 }
