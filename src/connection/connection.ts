@@ -26,6 +26,7 @@ interface Executor {
   exec(sql: string, params: readonly unknown[]): Promise<WriteResult>;
   /** The result at once where the driver is synchronous (SQLite); undefined: not now, use all/exec. */
   allNow?(sql: string, params: readonly unknown[]): Row[] | undefined;
+  firstNow?(sql: string, params: readonly unknown[]): Row | null | undefined;
   execNow?(sql: string, params: readonly unknown[]): WriteResult | undefined;
 }
 
@@ -46,6 +47,7 @@ function nothing(): void {}
 function firstRow(rows: Row[] | WriteResult): Row | null {
   return (rows as Row[]).length > 0 ? (rows as Row[])[0] : null;
 }
+
 
 /**
  * One named database connection. Every statement, whoever sends it (raw
@@ -102,7 +104,7 @@ export class Connection {
 
   /** The first row, or null. */
   selectOne<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T | null> {
-    return this.run('select', sql, bindings).then(firstRow) as Promise<T | null>;
+    return this.runFirst(sql, bindings) as Promise<T | null>;
   }
 
   insert(sql: string, bindings: readonly unknown[] = []): Promise<InsertResult> {
@@ -212,6 +214,27 @@ export class Connection {
     native = false,
     needsWriter = false,
   ): Promise<Row[] | WriteResult> {
+    return this.#dispatch(kind, sql, bindings, native, needsWriter, false) as Promise<Row[] | WriteResult>;
+  }
+
+  /**
+   * @internal `run` of a read that wants its first row or null (`selectOne`, the builder's `first()`):
+   * the row is taken where the result settles, not in a `.then` of its own (a promise and a
+   * microtask less on a key lookup).
+   */
+  runFirst(sql: string, bindings: readonly unknown[], native = false, needsWriter = false): Promise<Row | null> {
+    return this.#dispatch('select', sql, bindings, native, needsWriter, true) as Promise<Row | null>;
+  }
+
+  /** `run`; `first`: the result is the first row or null (`runFirst`). */
+  #dispatch(
+    kind: StatementKind,
+    sql: string,
+    bindings: readonly unknown[],
+    native: boolean,
+    needsWriter: boolean,
+    first: boolean,
+  ): Promise<unknown> {
     // Not async: outside a transaction the statement's own promise is the only one made here.
     // Each async frame and await is a promise, and on Node 20/22 AsyncLocalStorage runs
     // promise hooks on every one (about 0.2 µs each, bench/FINDINGS.md).
@@ -223,13 +246,13 @@ export class Connection {
       const frame = this.#transactions.current();
       if (frame !== undefined) {
         const session = frame.sessionNow;
-        if (session === undefined) return this.#runInTransaction(frame, kind, text, bindings);
+        if (session === undefined) return this.#runInTransaction(frame, kind, text, bindings, first);
         if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
-        return this.#execute(session.driver, this.#config.write, kind === 'select', text, bindings, this.#split ? 'write' : undefined);
+        return this.#execute(session.driver, this.#config.write, kind === 'select', text, bindings, this.#split ? 'write' : undefined, first);
       }
-      if (this.#split) return this.#runSplit(kind, text, bindings, needsWriter);
+      if (this.#split) return this.#runSplit(kind, text, bindings, needsWriter, first);
       const pool = this.#writer ?? this.#openWriter();
-      return this.#execute(pool, pool.server, kind === 'select', text, bindings, undefined);
+      return this.#execute(pool, pool.server, kind === 'select', text, bindings, undefined, first);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -251,10 +274,11 @@ export class Connection {
     kind: StatementKind,
     sql: string,
     bindings: readonly unknown[],
-  ): Promise<Row[] | WriteResult> {
+    first: boolean,
+  ): Promise<unknown> {
     if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
     const executor = (await frame.usableSession()).driver;
-    return this.#execute(executor, this.#config.write, kind === 'select', sql, bindings, this.#split ? 'write' : undefined);
+    return this.#execute(executor, this.#config.write, kind === 'select', sql, bindings, this.#split ? 'write' : undefined, first);
   }
 
   /** A statement of a read/write connection outside a transaction: see ReadWriteRouter for the rules. */
@@ -263,7 +287,8 @@ export class Connection {
     sql: string,
     bindings: readonly unknown[],
     needsWriter: boolean,
-  ): Promise<Row[] | WriteResult> {
+    first: boolean,
+  ): Promise<unknown> {
     const router = this.#routerOrNew();
     if (kind !== 'select') router.wrote(); // synchronously, so the caller's flow sees it
     for (;;) {
@@ -271,10 +296,11 @@ export class Connection {
       const target = typeof routed === 'number' ? routed : await routed;
       if (target === WRITER) {
         const pool = this.#writer ?? this.#openWriter();
-        return this.#execute(pool, pool.server, kind === 'select', sql, bindings, 'write');
+        return this.#execute(pool, pool.server, kind === 'select', sql, bindings, 'write', first);
       }
       try {
-        return await this.#onReplica(target, sql, bindings);
+        const rows = await this.#onReplica(target, sql, bindings);
+        return first ? firstRow(rows) : rows;
       } catch (error) {
         // An unreachable replica leaves the rotation and the read runs elsewhere: one replica down fails no read.
         if (!(error instanceof DatabaseError) || !router.health.failed(target, error)) throw error;
@@ -387,13 +413,18 @@ export class Connection {
     sql: string,
     bindings: readonly unknown[],
     role: 'read' | 'write' | undefined,
-  ): Promise<Row[] | WriteResult> {
-    if (queryEvents.active) return this.#executeObserved(executor, server, returnsRows, sql, bindings, role);
+    first = false,
+  ): Promise<unknown> {
+    if (queryEvents.active) {
+      const observed = this.#executeObserved(executor, server, returnsRows, sql, bindings, role);
+      return first ? observed.then(firstRow) : observed;
+    }
     // A synchronous driver (SQLite): the result in one settled promise, not a chain of three.
     if (executor.allNow !== undefined) {
-      let result: Row[] | WriteResult | undefined;
+      let result: Row[] | Row | null | WriteResult | undefined;
       try {
-        result = returnsRows ? executor.allNow(sql, bindings) : executor.execNow?.(sql, bindings);
+        if (!returnsRows) result = executor.execNow?.(sql, bindings);
+        else result = first ? executor.firstNow?.(sql, bindings) : executor.allNow(sql, bindings);
       } catch (error) {
         return Promise.reject(this.#translate(error, server, sql, bindings, role));
       }
@@ -406,7 +437,7 @@ export class Connection {
     } catch (error) {
       return Promise.reject(this.#translate(error, server, sql, bindings, role));
     }
-    return pending.then(undefined, (error: unknown) => {
+    return pending.then(first ? firstRow : undefined, (error: unknown) => {
       throw this.#translate(error, server, sql, bindings, role);
     });
   }

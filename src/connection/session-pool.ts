@@ -117,14 +117,24 @@ export class SessionPool {
    * dead session lost also gives undefined, after the report: `all` sends it once more, on a fresh session.
    */
   allNow(sql: string, params: readonly unknown[]): Row[] | undefined {
+    return this.#readNow(sql, params, false) as Row[] | undefined;
+  }
+
+  /** `allNow` of a read that wants its first row: the row or null, or undefined when not now. */
+  firstNow(sql: string, params: readonly unknown[]): Row | null | undefined {
+    return this.#readNow(sql, params, true) as Row | null | undefined;
+  }
+
+  #readNow(sql: string, params: readonly unknown[], first: boolean): Row[] | Row | null | undefined {
     const session = this.#freeSynchronous();
     if (session === undefined) return undefined;
     const answered = session.answered;
     const startedAt = queryEvents.active ? performance.now() : 0;
     try {
-      const rows = (session.driver.allNow as NonNullable<DriverSession['allNow']>)(sql, params);
+      const driver = session.driver as Required<Pick<DriverSession, 'allNow' | 'firstNow'>>;
+      const result = first ? driver.firstNow(sql, params) : driver.allNow(sql, params);
       session.answered = true;
-      return rows;
+      return result;
     } catch (error) {
       if (!answered || !session.driver.broken || this.#closed) throw error;
       this.#options.onRetry?.(error, sql, params, startedAt);

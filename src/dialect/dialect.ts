@@ -27,6 +27,8 @@ export interface DriverSession {
    * on a key lookup of a few microseconds is a large share (bench W1, FINDINGS.md).
    */
   allNow?(sql: string, params: readonly unknown[]): Row[];
+  /** `allNow` of a read that wants its first row (or null): better-sqlite3 steps once (`get`) and builds no array. */
+  firstNow?(sql: string, params: readonly unknown[]): Row | null;
   execNow?(sql: string, params: readonly unknown[]): WriteResult;
   close(): Promise<void>;
   /** Set once the server or the network closed the session: it must not be used again. */

@@ -67,12 +67,18 @@ export function checkTable(connection: string, method: string, table: unknown): 
   return table;
 }
 
+/** The values every condition takes without a further look: a string, null, a finite number. */
+export function isPlainValue(value: unknown): boolean {
+  return typeof value === 'string' || value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
 /**
  * A value compared in a condition: one bindable value (see bindingProblem), never a
- * list, an object or a function. `what` says which (`the value for "status"`).
+ * list, an object or a function. `what` says which (`the value for "status"`); callers on
+ * the hot path test `isPlainValue` first, so that label is only written for the others.
  */
 export function checkValue(connection: string, method: string, value: unknown, what: string): void {
-  if (typeof value === 'string' || value === null || (typeof value === 'number' && Number.isFinite(value))) return;
+  if (isPlainValue(value)) return;
   const problem = bindingProblem(value, false);
   if (problem === undefined) return;
   const hint = Array.isArray(value) ? 'an array (for a list of values use whereIn())' : problem;

@@ -38,12 +38,19 @@ export function compiledSql(
 /** The compiled SELECTs of an engine, by shape parts (select-sql.ts). */
 const selectTries = new WeakMap<Dialect, ShapeTrie>();
 
+/** The last engine asked for and its trie: an application mostly reads on one engine, and a WeakMap lookup per query shows. */
+let lastDialect: Dialect | undefined;
+let lastTrie: ShapeTrie | undefined;
+
 export function selectTrie(dialect: Dialect): ShapeTrie {
+  if (dialect === lastDialect) return lastTrie as ShapeTrie;
   let trie = selectTries.get(dialect);
   if (trie === undefined) {
     trie = new ShapeTrie();
     selectTries.set(dialect, trie);
   }
+  lastDialect = dialect;
+  lastTrie = trie;
   return trie;
 }
 

@@ -196,7 +196,15 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
   }
 
   first(): Promise<T | null> {
-    return this.runSelect({ ...this.state, limit: 1 }).then(firstRow) as Promise<T | null>;
+    const state = { ...this.state, limit: 1 };
+    let compiled: Compiled;
+    try {
+      compiled = selectSql(this.connection, state);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The row is taken where the statement settles (Connection.runFirst): no promise of its own.
+    return this.connection.runFirst(compiled.sql, compiled.parameters, true, needsWriter(state)) as Promise<T | null>;
   }
 
   /** The rows whose `column` equals `id` (default `id`), first one. */
@@ -477,7 +485,7 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter || state.lock !== undefined) as Promise<Row[]>;
+    return this.connection.run('select', compiled.sql, compiled.parameters, true, needsWriter(state)) as Promise<Row[]>;
   }
 
   private runWrite(kind: 'insert' | 'update' | 'delete', compiled: Compiled): Promise<Row[] | WriteResult> {
@@ -489,6 +497,7 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
   }
 }
 
-function firstRow(rows: Row[]): Row | null {
-  return rows.length > 0 ? rows[0] : null;
+/** A read that must not go to a replica: `useWriter()`, a locking read. */
+function needsWriter(state: QueryState): boolean {
+  return state.useWriter || state.lock !== undefined;
 }

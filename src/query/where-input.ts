@@ -1,4 +1,4 @@
-import { checkColumn, checkValue, inputError, shown } from './builder-input.js';
+import { checkColumn, checkValue, inputError, isPlainValue, shown } from './builder-input.js';
 import { type Conjunction, checkOperator, checkOperatorValue, type WhereClause } from './where-clause.js';
 
 /**
@@ -25,7 +25,7 @@ export function whereOf(
     const wheres: WhereClause[] = [];
     for (const [key, value] of Object.entries(column)) {
       checkColumn(connection, method, key);
-      checkValue(connection, method, value, `the value for ${shown(key)}`);
+      if (!isPlainValue(value)) checkValue(connection, method, value, `the value for ${shown(key)}`);
       wheres.push({ type: 'basic', boolean: 'and', column: key, operator: '=', value });
     }
     return wheres.length === 0 ? undefined : { type: 'nested', boolean, wheres };
@@ -39,7 +39,7 @@ export function whereOf(
   }
   const operator = rest.length === 1 ? '=' : checkOperator(connection, method, rest[0]);
   const value = rest[rest.length - 1];
-  checkValue(connection, method, value, `the value for ${shown(column)}`);
+  if (!isPlainValue(value)) checkValue(connection, method, value, `the value for ${shown(column)}`);
   checkOperatorValue(connection, method, column, operator, value);
   return { type: 'basic', boolean, column, operator, value };
 }
@@ -49,7 +49,7 @@ export function inOf(connection: string, method: string, boolean: Conjunction, c
   checkColumn(connection, method, column);
   if (!Array.isArray(values)) throw inputError(connection, method, `takes an array of values, got ${shown(values)}`);
   const list = [...values];
-  for (let i = 0; i < list.length; i++) checkValue(connection, method, list[i], `values[${i}]`);
+  for (let i = 0; i < list.length; i++) if (!isPlainValue(list[i])) checkValue(connection, method, list[i], `values[${i}]`);
   return { type: 'in', boolean, column: column as string, values: list, not };
 }
 

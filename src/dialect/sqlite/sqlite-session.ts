@@ -64,13 +64,21 @@ export class SqliteSession implements DriverSession {
 
   /** better-sqlite3 is synchronous: the rows (or the throw) at once, without a promise (see DriverSession). */
   allNow(sql: string, params: readonly unknown[]): Row[] {
+    return this.#read(sql, params, false) as Row[];
+  }
+
+  firstNow(sql: string, params: readonly unknown[]): Row | null {
+    return this.#read(sql, params, true) as Row | null;
+  }
+
+  #read(sql: string, params: readonly unknown[], first: boolean): Row[] | Row | null {
     try {
       const statement = this.#prepare(sql);
       const bound = bindable(params);
       if (this.#iterating.size !== 0 && !statement.readonly) this.#drainIterators();
-      if (statement.reader) return statement.all(bound) as Row[];
+      if (statement.reader) return first ? ((statement.get(bound) as Row | undefined) ?? null) : (statement.all(bound) as Row[]);
       statement.run(bound);
-      return [];
+      return first ? null : [];
     } finally {
       // Synchronous: no other statement can run on the handle in between.
       if (this.#readOnly && MENTIONS_PRAGMA.test(sql)) {
