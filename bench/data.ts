@@ -12,7 +12,7 @@ import {
 } from './engines.js';
 
 /** Bumped whenever the schema or the generated rows change, so old kept data is rebuilt. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 export const USER_STATUSES = ['active', 'inactive', 'banned'] as const;
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'cancelled'] as const;
@@ -62,6 +62,17 @@ function ddl(target: EngineTarget): {
     indexes: ['CREATE INDEX orders_status ON orders (status)', 'CREATE INDEX orders_user_id ON orders (user_id)'],
   };
 }
+
+/**
+ * `bench_million`: rows 0..999,999 made on the fly by the server (a cross join of ten digits, portable
+ * to every engine), which the streaming memory measure reads without storing a million rows.
+ */
+export const MILLION_VIEW = 'bench_million';
+const DIGITS = Array.from({ length: 10 }, (_, n) => `SELECT ${n} AS n`).join(' UNION ALL ');
+const MILLION_SQL =
+  `CREATE VIEW ${MILLION_VIEW} AS WITH d AS (${DIGITS}) ` +
+  'SELECT a.n + 10 * b.n + 100 * c.n + 1000 * e.n + 10000 * f.n + 100000 * g.n AS id, a.n AS total, ' +
+  "'a generated row' AS label FROM d a CROSS JOIN d b CROSS JOIN d c CROSS JOIN d e CROSS JOIN d f CROSS JOIN d g";
 
 function timestamp(i: number): string {
   // A fixed start plus i minutes: the same rows on every engine.
@@ -147,6 +158,7 @@ async function build(target: EngineTarget, size: DataSize): Promise<void> {
     await main.run(sql.groupUser);
     await seedGroupUser(main, target, size);
     for (const index of sql.indexes) await main.run(index);
+    await main.run(MILLION_SQL);
     await main.run('INSERT INTO bench_meta (version, users, orders) VALUES (?, ?, ?)', [SCHEMA_VERSION, size.users, size.orders]);
     if (target.id !== 'mysql') await main.run('ANALYZE');
   } finally {

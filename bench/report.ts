@@ -1,4 +1,5 @@
 /** The results as markdown: a summary of ratios, the detail of every workload, peak RSS. */
+import { renderStreamMemory, type StreamMemory } from './stream-memory.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, type } from 'node:os';
@@ -25,6 +26,8 @@ export interface EngineReport {
   notes: string[];
   runs: WorkloadRun[];
   rss: RssResult[];
+  /** W9's memory and early-exit measures, when W9 ran with peak RSS on. */
+  stream?: StreamMemory;
 }
 
 export function packageVersion(name: string): string {
@@ -190,6 +193,7 @@ export function renderEngine(report: EngineReport): string {
     for (const run of report.runs) lines.push(...detail(report, run), '');
   }
   lines.push(...rssTable(report));
+  if (report.stream !== undefined) lines.push('', ...renderStreamMemory(report.stream));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -15,6 +15,7 @@ import { type BenchOptions, type EngineId, parseOptions, USAGE } from './options
 import { ProcessRunner } from './process-runner.js';
 import { type EngineReport, environment, packageVersion, renderEngine, renderHeader, type RssResult } from './report.js';
 import { measureStartup, renderStartup } from './startup.js';
+import { measureStreamMemory, type StreamMemory } from './stream-memory.js';
 import { removeTranspiled, transpileForChildren } from './transpile.js';
 import { DESCRIPTIONS, warmupOps } from './workloads.js';
 
@@ -159,6 +160,14 @@ async function benchEngine(engine: EngineId, options: BenchOptions): Promise<Eng
       log(`  peak RSS: ${ids.length} child processes`);
       rss = await measureRss(target, ids, options);
     }
+    let stream: StreamMemory | undefined;
+    if (options.rss && options.workloads.includes('W9')) {
+      const rows = options.smoke ? 10_000 : 1_000_000;
+      log(`  W9 memory: streaming ${rows} rows and leaving early, a child process per reader`);
+      transpiled ??= transpileForChildren();
+      stream = await measureStreamMemory(transpiled, target, options.prefix, rows, options.smoke ? 3 : 20);
+      for (const error of stream.errors) failures.push(`${target.label} W9 memory: ${error}`);
+    }
     return {
       engine,
       label: target.label,
@@ -169,6 +178,7 @@ async function benchEngine(engine: EngineId, options: BenchOptions): Promise<Eng
       notes,
       runs,
       rss,
+      stream,
     };
   } finally {
     if (!options.keep) await dropDatabases(target).catch((e) => log(`  could not drop the bench databases: ${(e as Error).message}`));
