@@ -27,9 +27,26 @@ export function hasAny(changes: Row | undefined, names: AttributeNames): boolean
   return false;
 }
 
+/**
+ * What the last save's UPDATE wrote, in database form, by model. Beside the state rather
+ * than in it: most models are read and never saved, and hydrating them stays as cheap.
+ */
+const lastChanges = new WeakMap<Model, Row>();
+
+/** Records what a save wrote (undefined: an insert, or a save that sent nothing). */
+export function recordChanges(model: Model, changes: Row | undefined): void {
+  if (changes === undefined) lastChanges.delete(model);
+  else lastChanges.set(model, changes);
+}
+
+/** Whether the last save wrote any of `names` (anything, when none are named). */
+export function wasChanged(model: Model, names: AttributeNames): boolean {
+  return hasAny(lastChanges.get(model), names);
+}
+
 /** What the last save's UPDATE wrote (empty after an insert or a save that sent nothing). */
 export function changesOf(model: Model): Row {
-  return { ...stateOf(model).changes };
+  return { ...lastChanges.get(model) };
 }
 
 /** The values as last read or saved, cast as the model holds them (Eloquent's `getOriginal`). */

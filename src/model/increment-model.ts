@@ -2,6 +2,7 @@ import type { Row } from '../dialect/dialect.js';
 import { inputError } from '../query/builder-input.js';
 import { databaseForm } from './attributes.js';
 import { castAttributes, castsOf, toDatabase } from './casts.js';
+import { recordChanges } from './dirty-tracking.js';
 import { hooksOf, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
@@ -74,7 +75,7 @@ export async function incrementModel(
     state.original[name] = cast === undefined ? attributes[name] : toDatabase(cast, attributes[name]);
     changes[name] = state.original[name];
   }
-  state.changes = changes;
+  recordChanges(model, changes);
   if (hooks !== undefined) await runHooks(hooks, 'updated', model);
   return affected;
 }

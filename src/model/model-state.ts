@@ -12,17 +12,6 @@ export interface ModelState {
   signatures: Map<string, string> | undefined;
   /** The pivot row of a model read through a belongsToMany (`model.pivot`). */
   pivot: Row | undefined;
-  /** What the last save's UPDATE wrote, in database form (`wasChanged()`, `getChanges()`). */
-  changes: Row | undefined;
-  /** This instance's own `makeHidden`/`makeVisible`/`append`, over its class's. */
-  visibility: Visibility | undefined;
-}
-
-/** The serialisation rules of one instance, once it changed its class's. */
-export interface Visibility {
-  hidden: readonly string[];
-  visible: readonly string[] | undefined;
-  appends: readonly string[];
 }
 
 /**
@@ -42,15 +31,7 @@ export function provideStateAccess(read: (model: object) => ModelState): void {
 }
 
 export function newState(): ModelState {
-  return {
-    exists: false,
-    original: {},
-    relations: undefined,
-    signatures: undefined,
-    pivot: undefined,
-    changes: undefined,
-    visibility: undefined,
-  };
+  return { exists: false, original: {}, relations: undefined, signatures: undefined, pivot: undefined };
 }
 
 export function stateOf(model: object): ModelState {

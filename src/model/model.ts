@@ -13,7 +13,7 @@ import { type Pivot, pivotOf } from '../relations/pivot-record.js';
 import { PivotTable } from '../relations/pivot-table.js';
 import type { ThroughKeys } from '../relations/through-relation.js';
 import { castAttributes, castsOf } from './casts.js';
-import { type AttributeNames, changesOf, dirtyOf, hasAny, originalOf, rawOriginalOf } from './dirty-tracking.js';
+import { type AttributeNames, changesOf, dirtyOf, hasAny, originalOf, rawOriginalOf, wasChanged } from './dirty-tracking.js';
 import { assertColumnName, assertMassAssignable } from './mass-assignment.js';
 import { type ModelClass, type ModelReference, primaryKeyOf, resolveModel, snakeCase } from './model-class.js';
 import { findByKey } from './find-by-key.js';
@@ -449,7 +449,7 @@ export class Model {
 
   /** Written by the last save's UPDATE (false after an insert, as in Eloquent). */
   wasChanged(...names: AttributeNames): boolean {
-    return hasAny(stateOf(this).changes, names);
+    return wasChanged(this, names);
   }
 
   /** What the last save's UPDATE wrote, in database form. */

@@ -3,6 +3,7 @@ import type { Row } from '../dialect/dialect.js';
 import { ModelNotFoundError } from '../errors/model-errors.js';
 import { attributesOf, databaseForm, dirtyAttributes, syncOriginal } from './attributes.js';
 import { type Casts, castsOf } from './casts.js';
+import { recordChanges } from './dirty-tracking.js';
 import { hooksOf, type ModelHooks, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
@@ -66,21 +67,20 @@ async function performInsert({ model, definition, connection, casts, hooks }: Wr
   const state = stateOf(model);
   state.exists = true;
   // An insert is not a change (Eloquent's wasChanged() is false after create()).
-  state.changes = undefined;
+  recordChanges(model, undefined);
   if (hooks !== undefined) await runHooks(hooks, 'created', model);
   return true;
 }
 
 /** A clean model sends nothing and runs no updating/updated hooks (saving/saved still run, as in Eloquent). */
 async function performUpdate({ model, definition, connection, casts, hooks }: Write): Promise<boolean> {
-  const state = stateOf(model);
   let dirty = dirtyAttributes(model, casts);
   if (hooks !== undefined && Object.keys(dirty).length > 0) {
     if (!(await runHooks(hooks, 'updating', model))) return false;
     dirty = dirtyAttributes(model, casts);
   }
   if (Object.keys(dirty).length === 0) {
-    state.changes = undefined;
+    recordChanges(model, undefined);
     return true;
   }
   if (definition.timestamps === true && !('updated_at' in dirty)) {
@@ -89,7 +89,7 @@ async function performUpdate({ model, definition, connection, casts, hooks }: Wr
     dirty.updated_at = attributes.updated_at;
   }
   await ModelBuilder.start(connection, tableOf(definition)).where(primaryKeyOf(definition), originalKey(model)).update(dirty);
-  state.changes = dirty;
+  recordChanges(model, dirty);
   if (hooks !== undefined) await runHooks(hooks, 'updated', model);
   return true;
 }

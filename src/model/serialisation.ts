@@ -5,7 +5,6 @@ import { pivotOf } from '../relations/pivot-record.js';
 import { attributesOf } from './attributes.js';
 import type { Model } from './model.js';
 import type { ModelClass } from './model-class.js';
-import { stateOf, type Visibility } from './model-state.js';
 
 /**
  * `toJSON()` with Eloquent's `hidden`, `visible` and `appends`: the attributes,
@@ -29,25 +28,35 @@ export function serialiseModel(model: Model): Row {
 /** `makeHidden`: these names join the instance's hidden ones. */
 export function makeHidden(model: Model, names: readonly string[]): void {
   const current = visibilityOf(model);
-  stateOf(model).visibility = { ...current, hidden: union(current.hidden, names) };
+  instanceVisibility.set(model, { ...current, hidden: union(current.hidden, names) });
 }
 
 /** `makeVisible`: these names leave the hidden ones, and join `visible` when the class restricts to it. */
 export function makeVisible(model: Model, names: readonly string[]): void {
   const current = visibilityOf(model);
   const leaving = new Set(names);
-  stateOf(model).visibility = {
+  instanceVisibility.set(model, {
     ...current,
     hidden: current.hidden.filter((name) => !leaving.has(name)),
     visible: current.visible === undefined || current.visible.length === 0 ? current.visible : union(current.visible, names),
-  };
+  });
 }
 
 /** `append`: these getters join the instance's appended ones. */
 export function append(model: Model, names: readonly string[]): void {
   const current = visibilityOf(model);
-  stateOf(model).visibility = { ...current, appends: union(current.appends, names) };
+  instanceVisibility.set(model, { ...current, appends: union(current.appends, names) });
 }
+
+/** The serialisation rules of one instance, once it changed its class's. */
+interface Visibility {
+  hidden: readonly string[];
+  visible: readonly string[] | undefined;
+  appends: readonly string[];
+}
+
+/** Instances with their own rules (`makeHidden`...): few, so kept beside them rather than in every model's state. */
+const instanceVisibility = new WeakMap<Model, Visibility>();
 
 interface Rules {
   hidden: ReadonlySet<string>;
@@ -67,7 +76,7 @@ interface CachedRules {
 const classRules = new WeakMap<object, CachedRules>();
 
 function rulesOf(model: Model, definition: ModelClass): Rules | undefined {
-  const own = stateOf(model).visibility;
+  const own = instanceVisibility.get(model);
   if (own !== undefined) return compile(definition, own);
   const { hidden, visible, appends } = definition;
   if (hidden === undefined && visible === undefined && appends === undefined) return undefined;
@@ -99,7 +108,7 @@ function compile(definition: ModelClass, visibility: Visibility): Rules {
 
 function visibilityOf(model: Model): Visibility {
   const definition = model.constructor as ModelClass;
-  return stateOf(model).visibility ?? { hidden: definition.hidden ?? [], visible: definition.visible, appends: definition.appends ?? [] };
+  return instanceVisibility.get(model) ?? { hidden: definition.hidden ?? [], visible: definition.visible, appends: definition.appends ?? [] };
 }
 
 function filtered(json: Row, rules: Rules): Row {
