@@ -7,6 +7,7 @@ import { hooksOf, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
+import { instanceConnection } from './instance-connection.js';
 import { stateOf } from './model-state.js';
 import { originalKey } from './persistence.js';
 import { timestampNow } from './timestamps.js';
@@ -46,7 +47,7 @@ export async function incrementModel(
 ): Promise<number> {
   const definition = model.constructor as ModelClass;
   const state = stateOf(model);
-  const connection = writableConnection(definition, method);
+  const connection = writableConnection(definition, method, instanceConnection(model));
   if (!state.exists) {
     throw inputError(connection.name, method, `needs a model that is in the database: this [${definition.name}] was not saved yet`);
   }

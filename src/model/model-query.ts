@@ -18,7 +18,7 @@ import {
 } from '../relations/relation-filters.js';
 import type { MatchingParents } from '../relations/relation.js';
 import { checkRelationPath } from '../relations/relation-of.js';
-import type { Connection } from '../connection/connection.js';
+import { Connection } from '../connection/connection.js';
 import { databaseForm } from './attributes.js';
 import { activeScopes, EVERY_SCOPE, groupScopeConditions, type ScopeSelection } from './global-scopes.js';
 import { assertSoftDeletes, onlyTrashedScope, SOFT_DELETES, softDeleteColumns } from './soft-deletes.js';
@@ -31,6 +31,7 @@ import { ModelBuilder } from './model-builder.js';
 import { type ModelReader, pagedModels, streamedModels } from './model-pieces.js';
 import { ModelQueryClauses } from './model-query-clauses.js';
 import { type ModelClass, primaryKeyOf, tableOf, writeConnectionOf } from './model-class.js';
+import { setInstanceConnection } from './instance-connection.js';
 import { readConnectionFor } from './read-routing.js';
 import { timestampNow } from './timestamps.js';
 import { writableConnection } from './write-guard.js';
@@ -71,6 +72,8 @@ export interface ModelQueryParts<M extends Model> {
    * conditions begin among the builder's, to group them (see `groupScopeConditions`).
    */
   scopeStarts: readonly number[] | undefined;
+  /** `Model.on(name)`: the connection for this query's reads and writes, and its models'. */
+  connection: string | undefined;
 }
 
 /**
@@ -97,6 +100,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
       relationPaths: [],
       scopes: EVERY_SCOPE,
       scopeStarts: undefined,
+      connection: undefined,
     };
   }
 
@@ -226,6 +230,8 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   async #models(rows: Row[]): Promise<M[]> {
     const { model, eager, counts } = this.#parts;
     const models = hydrate(model, rows, castsOf(model));
+    const { connection } = this.#parts;
+    if (connection !== undefined) for (const one of models) setInstanceConnection(one, connection);
     if (models.length > 0) {
       if (eager.size > 0) await eagerLoad(models, eager);
       if (counts.length > 0) await loadCounts(models, counts);
@@ -303,7 +309,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    */
   async update(values: Record<string, unknown>): Promise<number> {
     const { model } = this.#parts;
-    writableConnection(model, 'update');
+    writableConnection(model, 'update', this.#parts.connection);
     let row: Row = databaseForm(values, castsOf(model));
     if (model.timestamps === true && !('updated_at' in row)) row = { ...row, updated_at: timestampNow() };
     return this.#write((b) => b.update(row));
@@ -324,7 +330,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
 
   /** Inserts a model of this query's model (mass assignment rules apply), as `Model.create`. */
   async create(attributes: Record<string, unknown>): Promise<M> {
-    writableConnection(this.#parts.model, 'create');
+    writableConnection(this.#parts.model, 'create', this.#parts.connection);
     const model = this.newModel(attributes);
     await model.save();
     return model;
@@ -351,9 +357,17 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
     return updateOrCreate(this, match, values);
   }
 
-  /** @internal A new model of this query, filled (mass assignment rules apply). */
+  /** @internal A new model of this query (on its `on()` connection), filled (mass assignment rules apply). */
   newModel(attributes: Record<string, unknown>): M {
-    return new this.#parts.model().fill(attributes);
+    const model = new this.#parts.model();
+    setInstanceConnection(model, this.#parts.connection);
+    return model.fill(attributes);
+  }
+
+  /** @internal `Model.on(name)`: this query, its writes and the models it gives, on the connection `name`. */
+  usingConnection(name: string): this {
+    if (typeof name !== 'string') throw inputError(this.#connectionName, 'on', `takes a connection name, got ${shown(name)}`);
+    return this.#copy({ builder: this.#parts.builder.onConnection(Connection.getInstance(name)), connection: name });
   }
 
   /** @internal The model class this query reads. */
@@ -373,7 +387,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    */
   async delete(): Promise<number> {
     const { model } = this.#parts;
-    writableConnection(model, 'delete');
+    writableConnection(model, 'delete', this.#parts.connection);
     if (model.softDeletes === true) {
       const columns = softDeleteColumns(model, timestampNow());
       return this.#write((b) => b.update(columns));
@@ -383,7 +397,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
 
   /** DELETE of every matching row, trashed ones included, even with soft deletes (other global scopes still apply). */
   async forceDelete(): Promise<number> {
-    writableConnection(this.#parts.model, 'forceDelete');
+    writableConnection(this.#parts.model, 'forceDelete', this.#parts.connection);
     return this.withTrashed().#write((b) => b.delete());
   }
 
@@ -394,7 +408,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
    */
   async restore(): Promise<number> {
     assertSoftDeletes(this, 'restore');
-    writableConnection(this.#parts.model, 'restore');
+    writableConnection(this.#parts.model, 'restore', this.#parts.connection);
     const columns = softDeleteColumns(this.#parts.model, null);
     return this.withTrashed().#write((b) => b.update(columns));
   }
@@ -441,7 +455,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   #increment(method: IncrementMethod, column: string, amount: number | bigint, extra: Record<string, unknown> | undefined): Promise<number> {
     const { model } = this.#parts;
     try {
-      writableConnection(model, method);
+      writableConnection(model, method, this.#parts.connection);
       const values = incrementExtra(model, extra) as Record<string, unknown> | undefined;
       return this.#write((b) => b[method](column, amount, values));
     } catch (error) {
@@ -452,6 +466,8 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   /** The builder on the connection this query reads from. */
   #routed(): ModelBuilder {
     const { builder, model } = this.#parts;
+    // On `Model.on(name)`'s connection, whose own read/write split (if any) routes the read.
+    if (this.#parts.connection !== undefined) return builder;
     const state = builder.queryState;
     const connection = readConnectionFor(model, state.useWriter || state.lock !== undefined);
     return connection === builder.boundConnection ? builder : builder.onConnection(connection);

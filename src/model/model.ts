@@ -78,6 +78,19 @@ export class Model {
     return newModelQuery(this);
   }
 
+  /**
+   * A query on the connection `name` instead of the model's own, Eloquent's `on()`: reads and
+   * writes of this query (`create`, `update`, ...) go there, and the models it gives keep it
+   * (`save()`, `delete()`, `refresh()` go there too). Relations still run on each related
+   * model's own connection. An unknown name is the registry's ConnectionNotConfiguredError.
+   * @example const archived = await Order.on('archive').where('year', 2019).get();
+   */
+  static on<C extends ModelClass & { scopes: object }>(this: C, name: string): ScopedQuery<C>;
+  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M>;
+  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
+    return this.query().usingConnection(name);
+  }
+
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {
     return findByKey(this, id);
   }

@@ -8,6 +8,7 @@ import { hooksOf, type ModelHooks, runHooks } from './hooks.js';
 import type { Model } from './model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
+import { instanceConnection } from './instance-connection.js';
 import { stateOf } from './model-state.js';
 import { softDeleteRow } from './soft-deletes.js';
 import { timestampNow } from './timestamps.js';
@@ -27,7 +28,7 @@ function classOf(model: Model): ModelClass {
  */
 export async function saveModel(model: Model): Promise<boolean> {
   const definition = classOf(model);
-  const connection = writableConnection(definition, 'save');
+  const connection = writableConnection(definition, 'save', instanceConnection(model));
   const hooks = hooksOf(definition, { connection: connection.name, operation: 'save' });
   if (hooks !== undefined && !(await runHooks(hooks, 'saving', model))) return false;
   const casts = castsOf(definition);
@@ -102,7 +103,7 @@ async function performUpdate({ model, definition, connection, casts, hooks }: Wr
 export async function deleteModel(model: Model, { force }: { force: boolean } = { force: false }): Promise<boolean> {
   const definition = classOf(model);
   const operation = force ? 'forceDelete' : 'delete';
-  const connection = writableConnection(definition, operation);
+  const connection = writableConnection(definition, operation, instanceConnection(model));
   const state = stateOf(model);
   if (!state.exists) return false;
   const hooks = hooksOf(definition, { connection: connection.name, operation });
@@ -122,7 +123,9 @@ export async function refreshModel(model: Model): Promise<void> {
   const definition = classOf(model);
   const key = originalKey(model);
   // Without global scopes, as Eloquent: the instance names its row, whatever the scopes would leave out.
-  const fresh = await definition.query().withoutGlobalScopes().useWriter().where(primaryKeyOf(definition), key).first();
+  const own = instanceConnection(model);
+  const query = own === undefined ? definition.query() : definition.on(own);
+  const fresh = await query.withoutGlobalScopes().useWriter().where(primaryKeyOf(definition), key).first();
   if (fresh === null) throw new ModelNotFoundError(definition.name, key, definition.connection);
   const target = model as unknown as Row;
   for (const column of Object.keys(target)) if (!(column in (fresh as unknown as Row))) delete target[column];
