@@ -9,6 +9,8 @@ import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
 import type { TransactionFrame, TransactionHost } from '../transaction/transaction-frame.js';
+import type { ConnectionName, DatabaseOf, TableName, UntypedTableName } from '../types/register.js';
+import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
 import { checkBindings } from './binding-check.js';
 import { createReadWriteRouter } from './create-read-write-router.js';
 import { resolveInstance } from './instance-resolver.js';
@@ -57,9 +59,12 @@ function firstRow(rows: Row[] | WriteResult): Row | null {
  * @example
  * const db = Connection.getInstance('db');
  * const orders = await db.select('SELECT * FROM orders WHERE status = ?', ['pending']);
+ *
+ * `Name` is the connection's name as the compiler knows it: with types from `so-db types`
+ * it types `table()` (docs/types.md).
  */
-export class Connection {
-  readonly name: string;
+export class Connection<Name extends string = string> {
+  readonly name: Name;
   readonly driver: DriverName;
   readonly readOnly: boolean;
   /** @internal The engine's capabilities and compiler. */
@@ -77,7 +82,7 @@ export class Connection {
 
   /** @internal Connections come from `Connection.getInstance()` / `DB.connection()`. */
   constructor(config: NormalizedConnectionConfig) {
-    this.name = config.name;
+    this.name = config.name as Name;
     this.driver = config.driver;
     this.readOnly = config.readOnly;
     this.#config = config;
@@ -93,6 +98,8 @@ export class Connection {
    * Synchronous and lazy: nothing connects before the first query.
    * @throws ConnectionNotConfiguredError `Connection [xyz] not configured.`
    */
+  static getInstance<N extends ConnectionName>(name: N): Connection<N>;
+  static getInstance(name?: ConnectionName): Connection;
   static getInstance(name?: string): Connection {
     return resolveInstance(name);
   }
@@ -154,8 +161,10 @@ export class Connection {
     return new StatementStream(this.#streamHost, sql, bindings, request);
   }
 
-  /** A query builder on `table`. */
-  table(name: string): QueryBuilder {
+  /** A query builder on `table` (typed by its columns when `so-db types` registered this connection's tables). */
+  table<T extends TableName<Name>>(name: T): TypedQueryBuilder<T, DatabaseOf<Name>[T]>;
+  table(name: UntypedTableName<Name>): QueryBuilder;
+  table(name: string): QueryBuilder | TypedQueryBuilder<string, unknown> {
     return QueryBuilder.on(this, name);
   }
 

@@ -4,7 +4,14 @@ import { type QueryListener, queryEvents } from '../connection/query-events.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import { crossConnectionTransaction, type Participants } from '../transaction/cross-connection-transaction.js';
 import { type RecoverOptions, type RecoveryResult, recoverPrepared } from '../transaction/recovery.js';
+import type { ConnectionName } from '../types/register.js';
 import { registry } from './connection-registry.js';
+
+function connection<N extends ConnectionName>(name: N): Connection<N>;
+function connection(name?: ConnectionName): Connection;
+function connection(name?: string): Connection {
+  return registry.get(name);
+}
 
 /**
  * The database manager: named connections, configuration, observers.
@@ -16,9 +23,7 @@ import { registry } from './connection-registry.js';
  */
 export const DB = {
   /** The named connection (the default one without a name): `Connection.getInstance(name)`. */
-  connection(name?: string): Connection {
-    return registry.get(name);
-  },
+  connection,
 
   /** Sets the configuration from an object, replacing any earlier one and closing its connections. */
   configure(config: DatabaseConfig): Promise<void> {
@@ -43,7 +48,7 @@ export const DB = {
    *   await essentials.update('UPDATE auser SET order_count = order_count + 1 WHERE uid = ?', [1]);
    * });
    */
-  async transaction<const Names extends readonly string[], T>(
+  async transaction<const Names extends readonly ConnectionName[], T>(
     names: Names,
     fn: (connections: Participants<Names>) => Promise<T> | T,
   ): Promise<T> {

@@ -13,7 +13,7 @@ export interface CrossConnectionOptions {
 }
 
 /** The participants by name, as the function passed to `DB.transaction([...])` receives them. */
-export type Participants<Names extends readonly string[]> = { readonly [K in Names[number]]: Connection };
+export type Participants<Names extends readonly string[]> = { readonly [K in Names[number]]: Connection<K> };
 
 /**
  * Runs `fn` in one transaction per connection and commits them all or none
