@@ -152,6 +152,8 @@ describeEachEngine('model hooks', (engine) => {
     assert.equal(await second.save(), second, 'save() still resolves the model');
     assert.equal(second.$isPersisted, false);
     assert.deepEqual(seen, ['saving:Nope either', 'creating:false']);
+    const found = await Post.firstOrCreate({ title: 'Through firstOrCreate' });
+    assert.equal(found.$isPersisted, false, 'firstOrCreate saves through save(): cancelled too');
     assert.equal(writes(), 0);
     assert.deepEqual(await db.select('SELECT * FROM posts'), []);
   });
