@@ -20,6 +20,12 @@ export function relationOf(model: Model, name: string): Relation<any, unknown> {
 }
 
 /**
+ * Paths found valid, per model class: a class's relation methods do not change, and each query
+ * with `with(...)` checks its paths at its terminal call (a blank instance and a relation per level).
+ */
+const checkedPaths = new WeakMap<ModelClass, Set<string>>();
+
+/**
  * Checks, before anything runs, that `path` (`'user'`, `'user.profile'`) names a
  * relation at every level, starting from `model`: a QueryError naming `method` and
  * the level that is not one otherwise. Relation methods only describe the relation,
@@ -27,6 +33,7 @@ export function relationOf(model: Model, name: string): Relation<any, unknown> {
  */
 export function checkRelationPath(model: ModelClass, path: unknown, connection: string, method: string): string {
   if (typeof path !== 'string') throw inputError(connection, method, `takes relation names, got ${shown(path)}`);
+  if (checkedPaths.get(model)?.has(path)) return path;
   let current: ModelClass = model;
   for (const name of path.split('.')) {
     if (name === '') throw inputError(connection, method, `cannot use ${shown(path)}: a relation name is empty`);
@@ -37,5 +44,11 @@ export function checkRelationPath(model: ModelClass, path: unknown, connection: 
       throw inputError(connection, method, `cannot load ${shown(path)}: ${error.message.replace(/\.$/, '')}`);
     }
   }
+  let checked = checkedPaths.get(model);
+  if (checked === undefined) {
+    checked = new Set();
+    checkedPaths.set(model, checked);
+  }
+  checked.add(path);
   return path;
 }
