@@ -150,7 +150,8 @@ async function benchEngine(engine: EngineId, options: BenchOptions): Promise<Eng
       await Promise.all(runners.map((r) => r.close()));
     }
     let rss: RssResult[] = [];
-    if (options.rss) {
+    // Peak RSS of W2 when W2 runs (a run of other workloads does not pay for its children).
+    if (options.rss && options.workloads.includes('W2')) {
       // Smoke: only enough children to keep the path working.
       const ids = runners
         // alt-* loads a .ts library by path, which plain node cannot.
