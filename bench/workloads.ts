@@ -25,6 +25,8 @@ export const OUR_LEVELS = ['sodb-select', 'sodb-builder', 'sodb-model', 'alt-sel
 export function target(engine: EngineId, workload: WorkloadId, contender: string): number | undefined {
   if (workload === '2PC') return contender === 'sodb-2pc' || contender === 'alt-2pc' ? 2.5 : undefined;
   if (!(OUR_LEVELS as readonly string[]).includes(contender)) return undefined;
+  // Issue 12: the builder's SQLite key lookup within 1.5x of the raw driver.
+  if (workload === 'W1' && engine === 'sqlite' && contender.endsWith('-builder')) return 1.5;
   switch (workload) {
     case 'W1':
     case 'W2':
