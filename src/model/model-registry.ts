@@ -7,7 +7,12 @@ import type { ModelClass } from './model-class.js';
  */
 const byName = new Map<string, ModelClass>();
 
+/** The class registered last: every instance registers its class, and a result's instances come in a row of one class. */
+let last: ModelClass | undefined;
+
 export function registerModel(model: ModelClass): void {
+  if (model === last) return;
+  last = model;
   if (byName.get(model.name) !== model) byName.set(model.name, model);
 }
 
