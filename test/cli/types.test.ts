@@ -179,6 +179,37 @@ describeEachEngine('so-db types', (engine) => {
     assert.equal(compiled.code, 0, `${compiled.output}\n${readFileSync(join(project.dir, 'src/shop-types.ts'), 'utf8')}`);
   });
 
+  test('--check exits 0 while the file matches the live schema and 1, writing nothing, once it is stale', async () => {
+    const missing = await project.run(['types', '--out', 'src/checked.ts', '--check']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^so-db: types: src\/checked\.ts is missing: run so-db types --out src\/checked\.ts$/m);
+    assert.equal(existsSync(join(project.dir, 'src/checked.ts')), false);
+    const written = await project.run(['types', '--out', 'src/checked.ts']);
+    assert.equal(written.code, 0, written.stderr);
+    const fresh = await project.run(['types', '--out', 'src/checked.ts', '--check']);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.match(fresh.stdout, /^src\/checked\.ts is up to date with the live schema\.$/m);
+    const before = readFileSync(join(project.dir, 'src/checked.ts'), 'utf8');
+    // A migration the file has not seen: a new column.
+    await DB.configure({ connections: { shop: database.options } });
+    try {
+      await DB.connection('shop').statement('ALTER TABLE orders ADD COLUMN shipped_at VARCHAR(30)');
+    } finally {
+      await DB.disconnect();
+    }
+    const stale = await project.run(['types', '--out', 'src/checked.ts', '--check']);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /^so-db: types: src\/checked\.ts is stale: run so-db types --out src\/checked\.ts$/m);
+    assert.equal(readFileSync(join(project.dir, 'src/checked.ts'), 'utf8'), before, '--check writes nothing');
+    const noOut = await project.run(['types', '--check']);
+    assert.equal(noOut.code, 1);
+    assert.match(noOut.stderr, /--check compares the file of --out/);
+    const rewritten = await project.run(['types', '--out', 'src/checked.ts']);
+    assert.equal(rewritten.code, 0, rewritten.stderr);
+    assert.match(readFileSync(join(project.dir, 'src/checked.ts'), 'utf8'), /^ {2}shipped_at: string \| null; /m);
+    assert.equal((await project.run(['types', '--out', 'src/checked.ts', '--check'])).code, 0);
+  });
+
   test('--connection types one connection, to stdout without --out', async () => {
     const result = await project.run(['types', '--connection', 'legacy']);
     assert.equal(result.code, 0, result.stderr);
