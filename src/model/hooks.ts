@@ -19,6 +19,9 @@ export interface ModelHooks<M extends Model = Model> {
   updated?(model: M): HookResult;
   deleting?(model: M): HookResult;
   deleted?(model: M): HookResult;
+  /** Soft deletes' `restore()`: before clearing `deleted_at` (false cancels), and after its save. */
+  restoring?(model: M): HookResult;
+  restored?(model: M): HookResult;
 }
 
 export type HookName = keyof ModelHooks;
@@ -29,7 +32,18 @@ export interface HookedWrite {
   operation: string;
 }
 
-const NAMES = new Set<string>(['saving', 'saved', 'creating', 'created', 'updating', 'updated', 'deleting', 'deleted']);
+const NAMES = new Set<string>([
+  'saving',
+  'saved',
+  'creating',
+  'created',
+  'updating',
+  'updated',
+  'deleting',
+  'deleted',
+  'restoring',
+  'restored',
+]);
 const checked = new WeakSet<object>();
 
 /**

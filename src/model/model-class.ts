@@ -28,7 +28,7 @@ export interface ModelOptions {
   timestamps?: boolean;
   /** Column -> `'number' | 'boolean' | 'date' | 'json' | 'string'`, applied on reads and writes. */
   casts?: Readonly<Record<string, CastName | (string & {})>>;
-  /** `saving`, `creating`, `updating`, `deleting` (return false to cancel) and their `*ed` pairs; a subclass runs its parents' first. */
+  /** `saving`, `creating`, `updating`, `deleting`, `restoring` (return false to cancel) and their `*ed` pairs; a subclass runs its parents' first. */
   hooks?: ModelHooks;
   /** Local scopes: name -> `(q, ...args) => q.where(...)`, methods of the model's queries (`Order.query().paid()`). */
   scopes?: Readonly<Record<string, StoredScope>>;

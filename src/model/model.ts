@@ -23,10 +23,10 @@ import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from './model
 import type { ModelSubQuery } from './model-query-clauses.js';
 import { registerModel } from './model-registry.js';
 import { type ModelState, newState, provideStateAccess, stateOf } from './model-state.js';
-import { deleteModel, refreshModel, saveModel } from './persistence.js';
+import { deleteModel, refreshModel, restoreModel, saveModel } from './persistence.js';
 import { newModelQuery, type ScopedQuery } from './scopes.js';
 import { append, makeHidden, makeVisible, serialiseModel } from './serialisation.js';
-import { assertSoftDeletes, DELETED_AT, isTrashed } from './soft-deletes.js';
+import { assertSoftDeletes, isTrashed } from './soft-deletes.js';
 import { writableConnection } from './write-guard.js';
 
 /**
@@ -376,13 +376,12 @@ export class Model {
   }
 
   /**
-   * Soft deletes: clears `deleted_at` and saves (saving/updating hooks run, as Eloquent's
-   * `save()` inside `restore()`); false when a hook cancelled.
+   * Soft deletes: `restoring`, then clears `deleted_at` and saves (its saving/updating hooks
+   * run, as Eloquent's `save()` inside `restore()`), then `restored`; false when a hook cancelled.
    */
   async restore(): Promise<boolean> {
     assertSoftDeletes((this.constructor as ModelClass).query(), 'restore');
-    (this as unknown as Record<string, unknown>)[DELETED_AT] = null;
-    return saveModel(this);
+    return restoreModel(this);
   }
 
   /** Soft deletes: whether this model is deleted (its `deleted_at` is set). */

@@ -10,7 +10,7 @@ import { ModelBuilder } from './model-builder.js';
 import { type ModelClass, primaryKeyOf, tableOf } from './model-class.js';
 import { instanceConnection } from './instance-connection.js';
 import { stateOf } from './model-state.js';
-import { softDeleteRow } from './soft-deletes.js';
+import { DELETED_AT, softDeleteRow } from './soft-deletes.js';
 import { timestampNow } from './timestamps.js';
 import { writableConnection } from './write-guard.js';
 
@@ -116,6 +116,21 @@ export async function deleteModel(model: Model, { force }: { force: boolean } = 
   }
   if (hooks !== undefined) await runHooks(hooks, 'deleted', model);
   return true;
+}
+
+/**
+ * Soft deletes' `restore()` in Eloquent's order: `restoring` (false cancels), `deleted_at`
+ * cleared and saved (the save's hooks run), then `restored` when the save went through.
+ */
+export async function restoreModel(model: Model): Promise<boolean> {
+  const definition = classOf(model);
+  const connection = writableConnection(definition, 'restore', instanceConnection(model));
+  const hooks = hooksOf(definition, { connection: connection.name, operation: 'restore' });
+  if (hooks !== undefined && !(await runHooks(hooks, 'restoring', model))) return false;
+  (model as unknown as Row)[DELETED_AT] = null;
+  const saved = await saveModel(model);
+  if (saved && hooks !== undefined) await runHooks(hooks, 'restored', model);
+  return saved;
 }
 
 /** Reads the model's row again, from the writer (a refresh must see the latest write). */

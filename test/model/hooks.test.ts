@@ -80,6 +80,27 @@ class Audited extends Model {
   declare title: string;
 }
 
+/** Soft deletes: delete() is an UPDATE of deleted_at, restore() runs restoring, the save's hooks, restored. */
+class Draft extends Model {
+  static table = 'posts';
+  static softDeletes = true;
+  static hooks: ModelHooks<Draft> = {
+    saving: () => void seen.push('saving'),
+    updating: () => void seen.push('updating'),
+    updated: () => void seen.push('updated'),
+    saved: () => void seen.push('saved'),
+    deleting: () => void seen.push('deleting'),
+    deleted: (draft) => void seen.push(`deleted:${draft.trashed()}`),
+    restoring: () => {
+      seen.push('restoring');
+      if (cancel.restoring) return false;
+    },
+    restored: (draft) => void seen.push(`restored:${draft.trashed()}`),
+  };
+  declare id: number;
+  declare title: string;
+}
+
 class Misspelt extends Model {
   static table = 'posts';
   static hooks = { creatd: () => undefined } as ModelHooks;
@@ -97,7 +118,7 @@ describeEachEngine('model hooks', (engine) => {
     database = await engine.createDatabase();
     await DB.configure({ default: 'db', connections: { db: database.options } });
     db = DB.connection('db');
-    await db.statement(`CREATE TABLE posts (${autoIncrement(engine.driver)}, title VARCHAR(80), slug VARCHAR(80), views INT)`);
+    await db.statement(`CREATE TABLE posts (${autoIncrement(engine.driver)}, title VARCHAR(80), slug VARCHAR(80), views INT, deleted_at ${engine.driver === 'pgsql' ? 'TIMESTAMP' : 'DATETIME'} NULL)`);
     await db.statement(`CREATE TABLE audits (${autoIncrement(engine.driver)}, message VARCHAR(80))`);
     stop = DB.listen((event) => events.push(event));
   });
@@ -206,6 +227,29 @@ describeEachEngine('model hooks', (engine) => {
     assert.equal(writes(), 0);
     assert.equal(post.views, 2);
     assert.deepEqual(await db.select('SELECT views FROM posts'), [{ views: 2 }]);
+  });
+
+  test('soft deletes: delete() runs deleting/deleted; restore() runs restoring, the save\'s hooks, restored; restoring may cancel', async () => {
+    const draft = await Draft.create({ title: 'Soft' });
+    seen = [];
+    assert.equal(await draft.delete(), true);
+    assert.deepEqual(seen, ['deleting', 'deleted:true']);
+    assert.equal(await Draft.count(), 0, 'left out of reads');
+
+    cancel.restoring = true;
+    seen = [];
+    events = [];
+    assert.equal(await draft.restore(), false);
+    assert.deepEqual(seen, ['restoring']);
+    assert.equal(writes(), 0);
+    assert.equal(draft.trashed(), true);
+
+    cancel = {};
+    seen = [];
+    assert.equal(await draft.restore(), true);
+    assert.deepEqual(seen, ['restoring', 'saving', 'updating', 'updated', 'saved', 'restored:false']);
+    assert.equal(await Draft.count(), 1);
+    assert.equal(draft.wasChanged('deleted_at'), true);
   });
 
   test('subclasses run their parents\' hooks first, then their own', async () => {
