@@ -16,6 +16,21 @@ function outcome(pending: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/**
+ * Opens `count` sessions of `connection` (SQLite: its one handle) by holding them at once, so a
+ * test times waiting statements against busy sessions, not against a session still opening: on a
+ * loaded machine opening one can take longer than a short acquireTimeoutMs, so that is retried.
+ */
+async function openSessions(connection: Connection, driver: string, count: number): Promise<void> {
+  const sql = driver === 'sqlite' ? 'SELECT 1 AS one' : driver === 'mysql' ? 'SELECT SLEEP(0.05) AS s' : 'SELECT pg_sleep(0.05) AS s';
+  for (let attempt = 1; ; attempt++) {
+    const outcomes = await Promise.allSettled(Array.from({ length: driver === 'sqlite' ? 1 : count }, () => connection.select(sql)));
+    const failed = outcomes.find((result) => result.status === 'rejected');
+    if (failed === undefined) return;
+    if (!(failed.reason instanceof PoolTimeoutError) || attempt === 5) throw failed.reason;
+  }
+}
+
 function signal(): { promise: Promise<void>; fire: () => void } {
   let fire = () => {};
   const promise = new Promise<void>((resolve) => {
@@ -36,9 +51,11 @@ describeEachEngine('session pool', (engine) => {
       default: 'db',
       connections: {
         db: { ...database.options, pool: { max: 3 } },
-        tight: { ...database.options, pool: { max: 1, acquireTimeoutMs: 200 } },
+        // Wide enough that a loaded machine's timer delays cannot expire two waiters 300 ms apart at once.
+        tight: { ...database.options, pool: { max: 1, acquireTimeoutMs: 600 } },
         busy: { ...database.options, pool: { max: 2, acquireTimeoutMs: 300 } },
-        cold: { ...database.options, pool: { max: 2, acquireTimeoutMs: 300 } },
+        // Its statements open sessions within the timeout: a loaded machine can take a few hundred ms per open.
+        cold: { ...database.options, pool: { max: 2, acquireTimeoutMs: 1000 } },
       },
     });
     db = DB.connection('db');
@@ -172,13 +189,14 @@ describeEachEngine('session pool', (engine) => {
   }
 
   function assertPoolTimeouts(outcomes: unknown[], name: string): void {
+    const timeoutMs = name === 'cold' ? 1000 : 300;
     const poolSize = engine.driver === 'sqlite' ? 1 : 2;
     for (const result of outcomes) {
       assert.ok(result instanceof PoolTimeoutError, `PoolTimeoutError, got ${String(result)}`);
       assert.equal(result.connection, name);
       assert.equal(result.poolSize, poolSize);
-      assert.equal(result.timeoutMs, 300);
-      assert.match(result.message, new RegExp(`\\[${name}\\].*within 300 ms \\(pool max ${poolSize}\\)`));
+      assert.equal(result.timeoutMs, timeoutMs);
+      assert.match(result.message, new RegExp(`\\[${name}\\].*within ${timeoutMs} ms \\(pool max ${poolSize}\\)`));
     }
   }
 
@@ -193,7 +211,7 @@ describeEachEngine('session pool', (engine) => {
   test('a busy pool: statements that find no free session within acquireTimeoutMs fail with PoolTimeoutError and never run', async (t) => {
     t.after(cleanUp);
     // Warm: the pool's sessions are open (SQLite: its one handle).
-    await Promise.all([busy.select('SELECT 1 AS one'), busy.select('SELECT 1 AS one')]);
+    await openSessions(busy, engine.driver, 2);
     // One session held by a transaction of another flow, which locks the counter row ...
     const lock = await lockCounter(busy);
     // ... and on servers the other one busy outside any transaction: a statement waiting for that lock.
@@ -234,10 +252,11 @@ describeEachEngine('session pool', (engine) => {
 
   test('each waiting statement gets its own acquireTimeoutMs, counted from when it asked', async (t) => {
     t.after(cleanUp);
+    await openSessions(tight, engine.driver, 1); // the previous test closed it
     const lock = await lockCounter(tight);
     let secondSettled = false;
     const first = outcome(tight.insert('INSERT INTO items (flow) VALUES (?)', ['late first']));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const second = outcome(tight.insert('INSERT INTO items (flow) VALUES (?)', ['late second'])).finally(() => {
       secondSettled = true;
     });
