@@ -2,6 +2,7 @@ import { inputError, shown } from '../query/builder-input.js';
 import { assertMassAssignable } from './mass-assignment.js';
 import type { Model } from './model.js';
 import type { ModelQuery } from './model-query.js';
+import type { ModelValues } from '../types/typed-model.js';
 
 /** Column values a model is looked up by (`firstOrCreate`'s first argument). */
 export type Match = Record<string, unknown>;
@@ -34,7 +35,7 @@ export async function firstOrCreate<M extends Model>(query: ModelQuery<M>, match
 /** The first model matching `match` updated with `values` (only what changed is sent), else one inserted with both. */
 export async function updateOrCreate<M extends Model>(query: ModelQuery<M>, match: Match, values: Match | undefined): Promise<M> {
   const { model, found } = await firstOrNew(query, 'updateOrCreate', match, values);
-  if (found && values !== undefined) model.fill(values);
+  if (found && values !== undefined) model.fill(values as ModelValues<M>);
   await model.save();
   return model;
 }

@@ -27,6 +27,7 @@ import { type IncrementMethod, incrementExtra } from './increment-model.js';
 import { castsOf, fromDatabase } from './casts.js';
 import { hydrate } from './hydration.js';
 import type { Model } from './model.js';
+import type { ModelValues } from '../types/typed-model.js';
 import { ModelBuilder } from './model-builder.js';
 import { type ModelReader, pagedModels, streamedModels } from './model-pieces.js';
 import { ModelQueryClauses } from './model-query-clauses.js';
@@ -361,7 +362,7 @@ export class ModelQuery<M extends Model> extends ModelQueryClauses implements Pr
   newModel(attributes: Record<string, unknown>): M {
     const model = new this.#parts.model();
     setInstanceConnection(model, this.#parts.connection);
-    return model.fill(attributes);
+    return model.fill(attributes as ModelValues<M>);
   }
 
   /** @internal `Model.on(name)`: this query, its writes and the models it gives, on the connection `name`. */

@@ -28,6 +28,9 @@ import { newModelQuery, type ScopedQuery } from './scopes.js';
 import { append, makeHidden, makeVisible, serialiseModel } from './serialisation.js';
 import { assertSoftDeletes, isTrashed } from './soft-deletes.js';
 import { writableConnection } from './write-guard.js';
+import type { ConnectionName, TableName } from '../types/register.js';
+import type { ModelColumn, ModelEagerLoad, ModelSelectColumn, ModelValues, ModelWhereArgs, RelationPath, TableOf, TypedCasts, TypedModelBase, WithCounts } from '../types/typed-model.js';
+import type { PluckedValue, QueryOf } from '../types/typed-model-query.js';
 
 /**
  * A table row as an object, on the connection its class names. Subclasses
@@ -71,6 +74,27 @@ export class Model {
     registerModel(this);
   }
 
+  /**
+   * A base class typed by the generated types of `table` on `connection` (`so-db types`,
+   * docs/types.md): it sets `static connection` and `static table`, and its subclasses'
+   * attributes, columns (in `where`, `orderBy`, `select`, `pluck`, `create`, `fill`, `update`)
+   * and relation names (`with`, `whereHas`, `withCount`) are checked by the compiler. Give
+   * `casts` here for their types to follow (a DECIMAL is a string unless cast).
+   * @example class Order extends Model.for('shop', 'orders', { casts: { total: 'number' } }) {
+   *   user() { return this.belongsTo(User, 'user_id'); }
+   * }
+   */
+  static for<N extends ConnectionName, TB extends TableName<N>, const C extends TypedCasts = Record<never, never>>(
+    connection: N,
+    table: TB,
+    options: { casts?: C } = {},
+  ): TypedModelBase<TB, TableOf<N, TB>, C> {
+    const base = class extends Model {};
+    // Statics as a subclass would declare them; nothing else differs from an untyped model.
+    Object.assign(base, options.casts === undefined ? { connection, table } : { connection, table, casts: options.casts });
+    return base as unknown as TypedModelBase<TB, TableOf<N, TB>, C>;
+  }
+
   /** An empty model query; for a model with `static scopes`, its scopes are methods of it (`Order.query().paid()`). */
   static query<C extends ModelClass & { scopes: object }>(this: C): ScopedQuery<C>;
   static query<M extends Model>(this: ModelClass<M>): ModelQuery<M>;
@@ -87,8 +111,8 @@ export class Model {
    */
   static on<C extends ModelClass & { scopes: object }>(this: C, name: string): ScopedQuery<C>;
   static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M>;
-  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
-    return this.query().usingConnection(name);
+  static on<M extends Model>(this: ModelClass<M>, name: string): QueryOf<M> {
+    return this.query().usingConnection(name) as QueryOf<M>;
   }
 
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {
@@ -112,7 +136,7 @@ export class Model {
     return this.query().first();
   }
 
-  static count<M extends Model>(this: ModelClass<M>, column?: string): Promise<number> {
+  static count<M extends Model>(this: ModelClass<M>, column?: ModelColumn<M> | '*'): Promise<number> {
     return this.query().count(column);
   }
 
@@ -120,7 +144,7 @@ export class Model {
     return this.query().exists();
   }
 
-  static pluck<M extends Model, V = unknown>(this: ModelClass<M>, column: string): Promise<V[]> {
+  static pluck<M extends Model, C extends ModelColumn<M> = ModelColumn<M>, V = PluckedValue<M, C>>(this: ModelClass<M>, column: C): Promise<V[]> {
     return this.query().pluck<V>(column);
   }
 
@@ -153,42 +177,42 @@ export class Model {
     return this.query().cursorPaginate(perPage, cursor);
   }
 
-  static select<M extends Model>(this: ModelClass<M>, ...columns: string[]): ModelQuery<M> {
-    return this.query().select(...columns);
+  static select<M extends Model>(this: ModelClass<M>, ...columns: ModelSelectColumn<M>[]): QueryOf<M> {
+    return this.query().select(...columns) as QueryOf<M>;
   }
 
-  static where<M extends Model>(this: ModelClass<M>, ...args: WhereArgs): ModelQuery<M> {
-    return this.query().where(...args);
+  static where<M extends Model>(this: ModelClass<M>, ...args: ModelWhereArgs<M>): QueryOf<M> {
+    return this.query().where(...(args as WhereArgs)) as QueryOf<M>;
   }
 
-  static orWhere<M extends Model>(this: ModelClass<M>, ...args: WhereArgs): ModelQuery<M> {
-    return this.query().orWhere(...args);
+  static orWhere<M extends Model>(this: ModelClass<M>, ...args: ModelWhereArgs<M>): QueryOf<M> {
+    return this.query().orWhere(...(args as WhereArgs)) as QueryOf<M>;
   }
 
   /** `column IN (values)`, or `IN (subquery)` of this model's connection (`User.select('id')...`). */
-  static whereIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[] | ModelSubQuery): ModelQuery<M> {
-    return this.query().whereIn(column, values);
+  static whereIn<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): QueryOf<M> {
+    return this.query().whereIn(column, values) as QueryOf<M>;
   }
 
-  static whereNotIn<M extends Model>(this: ModelClass<M>, column: string, values: readonly unknown[] | ModelSubQuery): ModelQuery<M> {
-    return this.query().whereNotIn(column, values);
+  static whereNotIn<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): QueryOf<M> {
+    return this.query().whereNotIn(column, values) as QueryOf<M>;
   }
 
-  static whereNull<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
-    return this.query().whereNull(column);
+  static whereNull<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>): QueryOf<M> {
+    return this.query().whereNull(column) as QueryOf<M>;
   }
 
-  static whereNotNull<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
-    return this.query().whereNotNull(column);
+  static whereNotNull<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>): QueryOf<M> {
+    return this.query().whereNotNull(column) as QueryOf<M>;
   }
 
   /** `Order.whereBetween('total', [100, 500])`: both ends included. */
-  static whereBetween<M extends Model>(this: ModelClass<M>, column: string, range: readonly [unknown, unknown]): ModelQuery<M> {
-    return this.query().whereBetween(column, range);
+  static whereBetween<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, range: readonly [unknown, unknown]): QueryOf<M> {
+    return this.query().whereBetween(column, range) as QueryOf<M>;
   }
 
-  static whereNotBetween<M extends Model>(this: ModelClass<M>, column: string, range: readonly [unknown, unknown]): ModelQuery<M> {
-    return this.query().whereNotBetween(column, range);
+  static whereNotBetween<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, range: readonly [unknown, unknown]): QueryOf<M> {
+    return this.query().whereNotBetween(column, range) as QueryOf<M>;
   }
 
   /** `Order.whereColumn('shipped_at', '>', 'created_at')`; two columns mean `=`. */
@@ -200,17 +224,17 @@ export class Model {
   }
 
   /** `Order.whereRaw('total * ? > ?', [1.2, 100])`. */
-  static whereRaw<M extends Model>(this: ModelClass<M>, sql: string, bindings?: readonly unknown[]): ModelQuery<M> {
-    return this.query().whereRaw(sql, bindings);
+  static whereRaw<M extends Model>(this: ModelClass<M>, sql: string, bindings?: readonly unknown[]): QueryOf<M> {
+    return this.query().whereRaw(sql, bindings) as QueryOf<M>;
   }
 
   /** `User.whereExists(q => q.from('orders').whereColumn('orders.user_id', 'users.id'))`, on the model's connection. */
-  static whereExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): ModelQuery<M> {
-    return this.query().whereExists(query);
+  static whereExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): QueryOf<M> {
+    return this.query().whereExists(query) as QueryOf<M>;
   }
 
-  static whereNotExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): ModelQuery<M> {
-    return this.query().whereNotExists(query);
+  static whereNotExists<M extends Model>(this: ModelClass<M>, query: ModelSubQuery): QueryOf<M> {
+    return this.query().whereNotExists(query) as QueryOf<M>;
   }
 
   /** `Order.when(status, (q, s) => q.where('status', s))`: the callback when `value` is truthy, else `otherwise`. */
@@ -219,58 +243,58 @@ export class Model {
     value: V,
     callback: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
     otherwise?: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
-  ): ModelQuery<M> {
-    return this.query().when(value, callback, otherwise);
+  ): QueryOf<M> {
+    return this.query().when(value, callback, otherwise) as QueryOf<M>;
   }
 
   static orderBy<M extends Model>(
     this: ModelClass<M>,
-    column: string,
+    column: ModelColumn<M>,
     direction?: 'asc' | 'desc' | 'ASC' | 'DESC',
-  ): ModelQuery<M> {
-    return this.query().orderBy(column, direction);
+  ): QueryOf<M> {
+    return this.query().orderBy(column, direction) as QueryOf<M>;
   }
 
-  static orderByDesc<M extends Model>(this: ModelClass<M>, column: string): ModelQuery<M> {
-    return this.query().orderByDesc(column);
+  static orderByDesc<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>): QueryOf<M> {
+    return this.query().orderByDesc(column) as QueryOf<M>;
   }
 
-  static limit<M extends Model>(this: ModelClass<M>, count: number): ModelQuery<M> {
-    return this.query().limit(count);
+  static limit<M extends Model>(this: ModelClass<M>, count: number): QueryOf<M> {
+    return this.query().limit(count) as QueryOf<M>;
   }
 
-  static offset<M extends Model>(this: ModelClass<M>, count: number): ModelQuery<M> {
-    return this.query().offset(count);
+  static offset<M extends Model>(this: ModelClass<M>, count: number): QueryOf<M> {
+    return this.query().offset(count) as QueryOf<M>;
   }
 
-  static useWriter<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
-    return this.query().useWriter();
+  static useWriter<M extends Model>(this: ModelClass<M>): QueryOf<M> {
+    return this.query().useWriter() as QueryOf<M>;
   }
 
   /** Eager loading: `Order.with('user', 'items.product').get()`. */
-  static with<M extends Model>(this: ModelClass<M>, ...relations: EagerLoad[]): ModelQuery<M> {
-    return this.query().with(...relations);
+  static with<M extends Model>(this: ModelClass<M>, ...relations: ModelEagerLoad<M>[]): QueryOf<M> {
+    return this.query().with(...(relations as EagerLoad[])) as QueryOf<M>;
   }
 
   /** `Order.whereHas('user', q => q.where('ustatusid', 1)).get()`, across connections. */
-  static whereHas<M extends Model>(this: ModelClass<M>, relation: string, callback?: RelationCallback): ModelQuery<M> {
-    return this.query().whereHas(relation, callback);
+  static whereHas<M extends Model>(this: ModelClass<M>, relation: RelationPath<M>, callback?: RelationCallback): QueryOf<M> {
+    return this.query().whereHas(relation, callback) as QueryOf<M>;
   }
 
-  static whereDoesntHave<M extends Model>(this: ModelClass<M>, relation: string, callback?: RelationCallback): ModelQuery<M> {
-    return this.query().whereDoesntHave(relation, callback);
+  static whereDoesntHave<M extends Model>(this: ModelClass<M>, relation: RelationPath<M>, callback?: RelationCallback): QueryOf<M> {
+    return this.query().whereDoesntHave(relation, callback) as QueryOf<M>;
   }
 
   /** `User.withCount('orders').get()` sets `orders_count` on each user. */
-  static withCount<M extends Model>(this: ModelClass<M>, ...relations: EagerLoad[]): ModelQuery<M> {
-    return this.query().withCount(...relations);
+  static withCount<M extends Model, const R extends readonly ModelEagerLoad<M>[]>(this: ModelClass<M>, ...relations: R): QueryOf<WithCounts<M, R>> {
+    return this.query().withCount(...(relations as readonly EagerLoad[])) as QueryOf<WithCounts<M, R>>;
   }
 
   /**
    * Inserts a model (mass assignment rules apply; nothing is written when they refuse).
    * @example const customer = await Customer.create({ legacy_id: 7, name: 'Ada' }); customer.id
    */
-  static async create<M extends Model>(this: ModelClass<M>, attributes: Record<string, unknown>): Promise<M> {
+  static async create<M extends Model>(this: ModelClass<M>, attributes: ModelValues<M>): Promise<M> {
     writableConnection(this, 'create');
     const model = new this();
     model.fill(attributes);
@@ -300,23 +324,23 @@ export class Model {
   }
 
   /** Soft deletes: a query with the trashed rows too. */
-  static withTrashed<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
-    return this.query().withTrashed();
+  static withTrashed<M extends Model>(this: ModelClass<M>): QueryOf<M> {
+    return this.query().withTrashed() as QueryOf<M>;
   }
 
   /** Soft deletes: a query of the trashed rows only. */
-  static onlyTrashed<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
-    return this.query().onlyTrashed();
+  static onlyTrashed<M extends Model>(this: ModelClass<M>): QueryOf<M> {
+    return this.query().onlyTrashed() as QueryOf<M>;
   }
 
   /** A query without the global scope `name` (`static globalScopes`, or `'softDeletes'`). */
-  static withoutGlobalScope<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
-    return this.query().withoutGlobalScope(name);
+  static withoutGlobalScope<M extends Model>(this: ModelClass<M>, name: string): QueryOf<M> {
+    return this.query().withoutGlobalScope(name) as QueryOf<M>;
   }
 
   /** A query without the named global scopes, or without any (no argument). */
-  static withoutGlobalScopes<M extends Model>(this: ModelClass<M>, names?: readonly string[]): ModelQuery<M> {
-    return this.query().withoutGlobalScopes(names);
+  static withoutGlobalScopes<M extends Model>(this: ModelClass<M>, names?: readonly string[]): QueryOf<M> {
+    return this.query().withoutGlobalScopes(names) as QueryOf<M>;
   }
 
   /** True once the row is in the database (read from it, or saved). */
@@ -333,7 +357,7 @@ export class Model {
    * Sets attributes, refusing keys the model does not accept (`MassAssignmentError`,
    * nothing set). Cast attributes are converted (`'12.50'` -> `12.5` for a number).
    */
-  fill(attributes: Record<string, unknown>): this {
+  fill(attributes: ModelValues<this>): this {
     assertMassAssignable(this.constructor as ModelClass, attributes);
     return this.#assign(attributes);
   }

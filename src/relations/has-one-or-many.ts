@@ -1,5 +1,6 @@
 import type { Model } from '../model/model.js';
 import { KeyedRelation } from './keyed-relation.js';
+import type { ModelValues } from '../types/typed-model.js';
 
 /** hasOne and hasMany: the related models hold the parent's key. */
 export abstract class HasOneOrMany<R extends Model, Result> extends KeyedRelation<R, Result> {
@@ -10,7 +11,7 @@ export abstract class HasOneOrMany<R extends Model, Result> extends KeyedRelatio
    */
   async create(attributes: Record<string, unknown>): Promise<R> {
     const related = new (this.relatedModel())();
-    related.fill(attributes);
+    related.fill(attributes as ModelValues<R>);
     (related as unknown as Record<string, unknown>)[this.relatedKey] = (this.parent as unknown as Record<string, unknown>)[
       this.parentKey
     ];
