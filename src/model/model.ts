@@ -109,10 +109,10 @@ export class Model {
    * model's own connection. An unknown name is the registry's ConnectionNotConfiguredError.
    * @example const archived = await Order.on('archive').where('year', 2019).get();
    */
-  static on<C extends ModelClass & { scopes: object }>(this: C, name: string): ScopedQuery<C>;
-  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M>;
-  static on<M extends Model>(this: ModelClass<M>, name: string): QueryOf<M> {
-    return this.query().usingConnection(name) as QueryOf<M>;
+  static on<C extends ModelClass & { scopes: object }>(this: C, name: ConnectionName): ScopedQuery<C>;
+  static on<M extends Model>(this: ModelClass<M>, name: ConnectionName): ModelQuery<M>;
+  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
+    return this.query().usingConnection(name);
   }
 
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {

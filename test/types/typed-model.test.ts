@@ -33,6 +33,7 @@ describeEachEngine('models typed by Model.for() and so-db types', (engine) => {
       having: 2,
       filled: 'draft',
       legacy: [2],
+      onShop: 1,
     });
   });
 });
