@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
-import { type Connection, DB, DatabaseError, Model, QueryError } from '../../src/index.js';
+import { type Connection, DB, Model } from '../../src/index.js';
 import { autoIncrement, describeEachEngine, type ThrowawayDatabase } from '../support/engines.js';
+import { refused } from './query-refusal.js';
 
 /**
  * What the query builder and model queries do with input they cannot turn into SQL:
@@ -56,28 +57,6 @@ describeEachEngine('query builder input', (engine) => {
   });
 
   const orders = () => db.table('orders');
-
-  /** `call` (a builder call and its terminal) fails with a QueryError naming `method`, and sends nothing. */
-  async function refused(method: string, call: () => unknown, says?: RegExp): Promise<void> {
-    const sent: string[] = [];
-    const stop = DB.listen((event) => sent.push(event.sql));
-    try {
-      await assert.rejects(
-        async () => call(),
-        (error: unknown) => {
-          assert.ok(error instanceof QueryError, `QueryError from ${method}(), got ${String(error)}`);
-          assert.ok(error instanceof DatabaseError);
-          assert.equal(error.connection, 'db');
-          assert.ok(error.message.startsWith(`Connection [db]: ${method}() `), error.message);
-          if (says !== undefined) assert.match(error.message, says);
-          return true;
-        },
-      );
-    } finally {
-      stop();
-    }
-    assert.deepEqual(sent, [], `${method}(): nothing was sent`);
-  }
 
   test("orderBy('id desc') is a QueryError that says how to write it, with nothing on the console", async () => {
     await refused('orderBy', () => orders().orderBy('id desc').get(), /orderBy\("id", 'desc'\)/);
