@@ -50,7 +50,6 @@ function firstRow(rows: Row[] | WriteResult): Row | null {
   return (rows as Row[]).length > 0 ? (rows as Row[])[0] : null;
 }
 
-
 /**
  * One named database connection. Every statement, whoever sends it (raw
  * methods, the query builder, models, transactions), passes through `run`:
@@ -273,8 +272,13 @@ export class Connection<Name extends string = string> {
    */
   #checkReadOnly(kind: StatementKind, sql: string): void {
     if (kind !== 'select') throw ReadOnlyError.forConnection(this.name, kind);
+    this.#checkReadOnlyRead(kind, sql);
+  }
+
+  /** A read on a read-only connection must not change the session (`method` names the caller in the error). */
+  #checkReadOnlyRead(method: string, sql: string): void {
     const refusal = this.dialect.readOnlyRefusal(sql);
-    if (refusal !== null) throw ReadOnlyError.forStatement(this.name, kind, refusal);
+    if (refusal !== null) throw ReadOnlyError.forStatement(this.name, method, refusal);
   }
 
   /** Rule 1 of read/write splitting: in a transaction, its session (on the writer). */
@@ -346,10 +350,7 @@ export class Connection<Name extends string = string> {
    * routing, then the first batch, which reports the statement to DB.listen.
    */
   async #openStream(sql: string, bindings: readonly unknown[], request: StreamRequest): Promise<OpenedStream> {
-    if (this.readOnly) {
-      const refusal = this.dialect.readOnlyRefusal(sql);
-      if (refusal !== null) throw ReadOnlyError.forStatement(this.name, request.method, refusal);
-    }
+    if (this.readOnly) this.#checkReadOnlyRead(request.method, sql);
     if (bindings.length !== 0) checkBindings(this.name, this.dialect, request.method, sql, bindings);
     const text = request.native === true || !this.#placeholdersAsDollar ? sql : toDollar(sql);
     const { batchSize } = request;
