@@ -2,7 +2,8 @@ import { DatabaseError } from '../errors/database-error.js';
 import { inputError } from '../query/builder-input.js';
 import type { Model } from './model.js';
 import type { ModelClass } from './model-class.js';
-import { ModelQuery, type ModelQueryParts } from './model-query.js';
+import { ModelQuery } from './model-query.js';
+import type { ModelQueryParts } from './model-query-base.js';
 
 /**
  * A local scope: a named narrowing of a model's queries, with the arguments its caller gives.

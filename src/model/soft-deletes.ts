@@ -5,7 +5,7 @@ import type { NamedScope } from './global-scopes.js';
 import type { Model } from './model.js';
 import type { ModelBuilder } from './model-builder.js';
 import { type ModelClass, tableOf } from './model-class.js';
-import type { ModelQuery } from './model-query.js';
+import type { ModelQueryBase } from './model-query-base.js';
 import { stateOf } from './model-state.js';
 import { timestampNow } from './timestamps.js';
 
@@ -53,7 +53,7 @@ export function deletedAtOf(model: ModelClass): string {
 }
 
 /** Refuses a soft-delete method on a model without soft deletes (Eloquent has no such method there). */
-export function assertSoftDeletes(query: ModelQuery<Model>, method: string): void {
+export function assertSoftDeletes(query: ModelQueryBase<Model>, method: string): void {
   const model = query.model();
   if (model.softDeletes !== true) {
     throw inputError(query.connection().name, method, `needs a model with soft deletes: [${model.name}] does not declare static softDeletes = true`);
