@@ -51,11 +51,13 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const HOST = '127.0.0.1';
 
-interface Launch {
+export interface Launch {
   file: string;
   args: string[];
   uid?: number;
   gid?: number;
+  /** The environment of the process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** Signal for a graceful shutdown. */
   stopSignal: NodeJS.Signals;
   /** Resolves when a real connection succeeds; rejects otherwise. */
@@ -98,6 +100,7 @@ class ServerProcess implements TestServer {
       stdio: ['ignore', log, log],
       uid: launch.uid,
       gid: launch.gid,
+      env: launch.env,
       cwd: this.baseDir,
     });
     closeSync(log);
@@ -225,16 +228,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-function run(file: string, args: string[], options: { uid?: number; gid?: number } = {}): Promise<void> {
+/** Runs a program to its end; rejects with its output when it fails. Resolves with its standard output. */
+export function run(file: string, args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { ...options, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
-      else resolve();
+      else resolve(stdout);
     });
   });
 }
 
-function userIds(name: string): { uid: number; gid: number } {
+export function userIds(name: string): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${name}:`));
@@ -243,7 +247,8 @@ function userIds(name: string): { uid: number; gid: number } {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function makeBaseDir(prefix: string, owner?: { uid: number; gid: number }): string {
+/** A temporary directory (per-run name) removed by stopAll() and at process exit. */
+export function makeBaseDir(prefix: string, owner?: { uid: number; gid: number }): string {
   const base = mkdtempSync(join(tmpdir(), prefix));
   directories.add(base);
   if (owner !== undefined) chownSync(base, owner.uid, owner.gid);
@@ -349,9 +354,17 @@ export async function startPostgresReplica(primary: TestServer): Promise<TestSer
 
 // ---------------------------------------------------------------- MariaDB
 
-interface MariadbServerOptions {
+export interface MariadbServerOptions {
   serverId?: number;
-  settings?: Record<string, string>;
+  /** Server options over the defaults; `null` leaves a default out (e.g. `'log-bin': null`: no binary log). */
+  settings?: Record<string, string | null>;
+  /**
+   * The system user the server runs as (default root). Galera's rsync state transfer needs a user that is not
+   * root: its rsync daemon, started as root, would write as nobody.
+   */
+  user?: string;
+  /** More command-line arguments, asked at every start (e.g. `--wsrep-new-cluster` only the first time). */
+  extraArgs?: () => string[];
 }
 
 async function mysqlQuery(port: number, sql: string): Promise<void> {
@@ -365,22 +378,25 @@ async function mysqlQuery(port: number, sql: string): Promise<void> {
 }
 
 async function mariadbServer(options: MariadbServerOptions): Promise<ServerProcess> {
-  const baseDir = makeBaseDir('sodb-mariadb-');
+  const user = options.user ?? 'root';
+  const owner = user === 'root' ? undefined : userIds(user);
+  const baseDir = makeBaseDir('sodb-mariadb-', owner);
   const dataDir = join(baseDir, 'data');
   const tmp = join(baseDir, 'tmp'); // its own: servers bootstrapping at once must not share temporary files
   mkdirSync(dataDir);
   mkdirSync(tmp);
+  if (owner !== undefined) for (const dir of [dataDir, tmp]) chownSync(dir, owner.uid, owner.gid);
   await run(MARIADB_INSTALL_DB, [
     '--no-defaults',
     `--datadir=${dataDir}`,
     `--tmpdir=${tmp}`,
-    '--user=root',
+    `--user=${user}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     '--innodb-log-file-size=16M',
   ]);
   const serverId = options.serverId ?? nextServerId++;
-  const settings: Record<string, string> = {
+  const settings: Record<string, string | null> = {
     'server-id': String(serverId),
     'log-bin': 'mysql-bin',
     'relay-log': 'relay-bin',
@@ -408,12 +424,35 @@ async function mariadbServer(options: MariadbServerOptions): Promise<ServerProce
       `--bind-address=${HOST}`,
       `--socket=${join(baseDir, 'mysql.sock')}`,
       `--pid-file=${join(baseDir, 'mariadbd.pid')}`,
-      '--user=root',
-      ...Object.entries(settings).map(([k, v]) => `--${k}=${v}`),
+      `--user=${user}`,
+      ...Object.entries(settings).flatMap(([k, v]) => (v === null ? [] : [`--${k}=${v}`])),
+      ...(options.extraArgs?.() ?? []),
     ],
     stopSignal: 'SIGTERM',
     ping: () => mysqlQuery(p, 'SELECT 1'),
   }));
+}
+
+/** A MariaDB server started but not waited for: the caller starts it (e.g. a Galera node that joins a cluster). */
+export function createMariadb(options: MariadbServerOptions = {}): Promise<TestServer> {
+  return mariadbServer(options);
+}
+
+/**
+ * A server process of the caller's own making (e.g. pg_autoctl, which runs PostgreSQL itself), started,
+ * stopped and cleaned up like the others: `launch(port)` says how to run it and when it is ready.
+ */
+export async function startProcess(options: {
+  driver: 'mysql' | 'pgsql';
+  port: number;
+  username: string;
+  dataDir: string;
+  baseDir: string;
+  launch: (port: number) => Launch;
+}): Promise<TestServer> {
+  const server = new ServerProcess(options.driver, options.port, options.username, options.dataDir, options.baseDir, options.launch);
+  await server.start();
+  return server;
 }
 
 /** A MariaDB server with binlog and GTID (root, empty password, over TCP). */
