@@ -21,7 +21,7 @@ const SERVER_KEYS = [...TEXT_KEYS, 'port'];
 const CONNECTION_KEYS = [
   ...SERVER_KEYS,
   ...['driver', 'url', 'readOnly', 'pool', 'write', 'read', 'sticky', 'fallbackToWriter'],
-  ...['maxReplicationLag', 'readYourWrites', 'statementTimeoutMs'],
+  ...['maxReplicationLag', 'readYourWrites', 'statementTimeoutMs', 'topology'],
 ];
 const CONNECTION_ONLY_KEYS = CONNECTION_KEYS.filter((key) => !SERVER_KEYS.includes(key) && key !== 'url' && key !== 'driver');
 // Keys other libraries use for ours: silently ignoring them would connect with the defaults.
@@ -144,6 +144,11 @@ function normalizeConnection(name: string, options: unknown, cwd: string): Norma
       fail(name, 'readYourWrites', `readYourWrites must be "position", got ${show(options.readYourWrites)}`);
     }
     connection.readYourWrites = 'position';
+  }
+  if (!isAbsent(options.topology)) {
+    if (options.topology !== 'galera') fail(name, 'topology', `topology must be "galera", got ${show(options.topology)}`);
+    if (driver !== 'mysql') fail(name, 'topology', `topology "galera" is a MySQL/MariaDB cluster; the driver is ${driver}`);
+    connection.topology = 'galera';
   }
   return connection;
 }

@@ -57,7 +57,16 @@ export interface ConnectionKeys extends ServerOptions {
   maxReplicationLag?: number;
   /** Read-your-writes by replication position instead of (or besides) time. */
   readYourWrites?: 'position';
+  /**
+   * The servers form a cluster of this kind (MySQL/MariaDB only). `'galera'`: MariaDB Galera,
+   * every node takes writes; health from wsrep status; read-your-writes through `wsrep_sync_wait`;
+   * no XA, so only ever the one participant without two-phase commit in `DB.transaction([...])`.
+   */
+  topology?: Topology;
 }
+
+/** Clusters whose behaviour differs from one server with replicas (API.md section 16). */
+export type Topology = 'galera';
 
 export interface TransactionsOptions {
   /** Connection that keeps the two-phase commit decision log. */
@@ -111,6 +120,7 @@ export interface NormalizedConnectionConfig {
   fallbackToWriter: boolean;
   maxReplicationLag?: number;
   readYourWrites?: 'position';
+  topology?: Topology;
 }
 
 export interface NormalizedConfig {

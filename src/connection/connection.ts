@@ -85,7 +85,7 @@ export class Connection<Name extends string = string> {
     this.driver = config.driver;
     this.readOnly = config.readOnly;
     this.#config = config;
-    this.dialect = dialectFor(config.driver);
+    this.dialect = dialectFor(config.driver, config.topology);
     this.#placeholdersAsDollar = this.dialect.placeholders === 'dollar';
     this.#split = config.read.length > 0;
     const begin = (config.readOnly && this.dialect.readOnlyBeginStatement) || this.dialect.beginStatement;
@@ -312,7 +312,7 @@ export class Connection<Name extends string = string> {
         return this.#execute(pool, pool.server, kind === 'select', sql, bindings, 'write', first);
       }
       try {
-        const rows = await this.#onReplica(target, sql, bindings);
+        const rows = await this.#onReplica(target, router.replicaSql(sql), bindings);
         return first ? firstRow(rows) : rows;
       } catch (error) {
         // An unreachable replica leaves the rotation and the read runs elsewhere: one replica down fails no read.
@@ -373,8 +373,9 @@ export class Connection<Name extends string = string> {
         return this.#firstBatch(new PooledRowStream(pool, text, bindings, batchSize), pool.server, 'write', text, bindings);
       }
       const pool = this.#readers[target] ?? this.#openReader(target);
+      const onReplica = router.replicaSql(text);
       try {
-        return await this.#firstBatch(new PooledRowStream(pool, text, bindings, batchSize), pool.server, 'read', text, bindings);
+        return await this.#firstBatch(new PooledRowStream(pool, onReplica, bindings, batchSize), pool.server, 'read', onReplica, bindings);
       } catch (error) {
         // As in #runSplit: an unreachable replica leaves the rotation and the read runs elsewhere.
         if (!(error instanceof DatabaseError) || !router.health.failed(target, error)) throw error;

@@ -24,9 +24,12 @@ export interface RouterWiring {
 export function createReadWriteRouter(wiring: RouterWiring): ReadWriteRouter {
   const { config, onReplica } = wiring;
   const replication = wiring.dialect.replication;
+  // A cluster whose nodes report their state (Galera) has it checked even without a lag limit.
+  const stateChecked = replication?.stateCheckMs !== undefined && config.maxReplicationLag === undefined;
   const health = new ReplicaHealth({
     servers: config.read,
-    maxReplicationLag: replication === undefined ? undefined : config.maxReplicationLag,
+    maxReplicationLag: replication === undefined ? undefined : stateChecked ? Number.POSITIVE_INFINITY : config.maxReplicationLag,
+    ...(stateChecked ? { lagCheckIntervalMs: replication?.stateCheckMs } : {}),
     checks: {
       ping: async (replica) => {
         await onReplica(replica, 'SELECT 1', []);
@@ -36,8 +39,9 @@ export function createReadWriteRouter(wiring: RouterWiring): ReadWriteRouter {
     },
     report: wiring.report,
   });
+  const causalRead = replication?.causalRead;
   let position: ReplicationPosition | undefined;
-  if (config.readYourWrites === 'position' && replication !== undefined) {
+  if (config.readYourWrites === 'position' && replication !== undefined && causalRead === undefined) {
     position = new ReplicationPosition({
       writerPosition: async () => String((await wiring.onWriter(replication.writerPosition))[0]?.position ?? ''),
       caughtUp: async (replica, at) => {
@@ -55,10 +59,12 @@ export function createReadWriteRouter(wiring: RouterWiring): ReadWriteRouter {
   return new ReadWriteRouter({
     connection: config.name,
     owner: wiring.owner,
-    // Sticky wins when both are set: it is the stricter of the two.
-    readYourWrites: config.sticky ? 'sticky' : config.readYourWrites === 'position' ? 'position' : 'none',
+    // Sticky wins when both are set: it is the stricter of the two. A cluster with causal reads
+    // (Galera) always reads a flow's writes back: it costs only the flows that wrote.
+    readYourWrites: config.sticky ? 'sticky' : causalRead !== undefined ? 'causal' : config.readYourWrites === 'position' ? 'position' : 'none',
     fallbackToWriter: config.fallbackToWriter,
     health,
     position,
+    ...(causalRead === undefined ? {} : { causalRead }),
   });
 }

@@ -7,8 +7,8 @@ import type { StatementKind } from './statement-kind.js';
 /** The route to the writer; any other route is a replica's index in the `read` list. */
 export const WRITER = -1;
 
-/** How a flow reads after it wrote. */
-export type ReadYourWrites = 'none' | 'sticky' | 'position';
+/** How a flow reads after it wrote ('causal': on any replica, each read sent as the cluster's causal read). */
+export type ReadYourWrites = 'none' | 'sticky' | 'position' | 'causal';
 
 export interface ReadWriteRouterOptions {
   connection: string;
@@ -19,6 +19,8 @@ export interface ReadWriteRouterOptions {
   health: ReplicaHealth;
   /** Present when `readYourWrites` is 'position'. */
   position?: ReplicationPosition;
+  /** Present when `readYourWrites` is 'causal': the read as sent to see every earlier write (Galera). */
+  causalRead?(sql: string): string;
 }
 
 // Locking reads must see and lock the writer's rows. A false positive (the words in a string literal) only costs a replica read.
@@ -34,7 +36,9 @@ const LOCKING_READ = /\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\
  * 3. `useWriter()` or a builder lock (`needsWriter`): the writer;
  * 4. `sticky: true` and this flow wrote: the writer;
  * 5. `readYourWrites: 'position'` and this flow wrote: a replica that has
- *    replayed the flow's writes, else the writer;
+ *    replayed the flow's writes, else the writer; on a cluster that checks
+ *    causality itself (Galera) any healthy replica, the read sent through
+ *    `replicaSql` so that the node waits for the cluster's writes first;
  * 6. the next healthy replica, round robin; with none, the writer
  *    (`fallbackToWriter`, default) or a ConnectionError.
  */
@@ -68,12 +72,20 @@ export class ReadWriteRouter {
     if (this.#tracksWrites) {
       const mark = flowWrites.mark(this.#options.owner);
       if (mark !== undefined) {
+        if (this.#options.causalRead !== undefined) return this.#candidates()[0] ?? WRITER;
         const position = this.#options.position;
         if (position === undefined) return WRITER; // sticky (or position tracking the engine cannot do)
         return position.choose(mark, this.#candidates()).then((replica) => replica ?? WRITER);
       }
     }
     return this.#nextReplica();
+  }
+
+  /** The text of a read `route` sent to a replica: the causal form when this flow wrote and the cluster has one. */
+  replicaSql(sql: string): string {
+    const causalRead = this.#options.causalRead;
+    if (causalRead === undefined || flowWrites.mark(this.#options.owner) === undefined) return sql;
+    return causalRead(sql);
   }
 
   #nextReplica(): number {

@@ -210,6 +210,8 @@ export interface Dialect {
   /** Clause for a shared-lock read, or null where the engine has none. */
   readonly sharedLockClause: string | null;
   readonly twoPhase: TwoPhaseStatements | null;
+  /** Why `twoPhase` is null, for messages (Galera: its servers refuse XA); absent: the driver's name says it (SQLite). */
+  readonly noTwoPhase?: string;
   /**
    * On a read-only connection, why `sql` must not run as a read: it is not a read
    * (`SET`, `BEGIN`, `COMMIT`, `PRAGMA x = y`, a second statement that is not one...)
@@ -275,6 +277,17 @@ export interface ReplicationSql {
   readonly replicaLag: string;
   /** Seconds the replica is behind, or null when it is not replicating (then it counts as unhealthy). */
   replicaLagSeconds(rows: readonly Row[]): number | null;
+  /**
+   * A cluster that checks causality itself (Galera): the read as it must be sent to see every write
+   * committed anywhere before it. Read-your-writes then needs no positions: a flow that wrote sends
+   * its replica reads this way.
+   */
+  causalRead?(sql: string): string;
+  /**
+   * Every replica's state (`replicaLag`) is checked on this period even without `maxReplicationLag`
+   * (Galera: a node that is not Synced leaves the rotation). Milliseconds.
+   */
+  readonly stateCheckMs?: number;
 }
 
 export interface KyselyParts {

@@ -1,5 +1,6 @@
-import type { DriverName } from '../config/types.js';
+import type { DriverName, Topology } from '../config/types.js';
 import type { Dialect } from './dialect.js';
+import { galeraDialect } from './mysql/galera-dialect.js';
 import { mysqlDialect } from './mysql/mysql-dialect.js';
 import { postgresDialect } from './postgres/postgres-dialect.js';
 import { sqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -10,6 +11,11 @@ const dialects: Record<DriverName, Dialect> = {
   sqlite: sqliteDialect,
 };
 
-export function dialectFor(driver: DriverName): Dialect {
-  return dialects[driver];
+/** A cluster topology's dialect: its engine's, with what the cluster does differently (normalize checks the pair). */
+const topologies: Record<Topology, Dialect> = {
+  galera: galeraDialect,
+};
+
+export function dialectFor(driver: DriverName, topology?: Topology): Dialect {
+  return topology === undefined ? dialects[driver] : topologies[topology];
 }

@@ -103,7 +103,7 @@ function plan(
 ): { roles: ParticipantRole[]; logConnection: Connection } {
   const withoutTwoPhase = connections.filter((c) => c.dialect.twoPhase === null);
   if (withoutTwoPhase.length > 1) {
-    const names = withoutTwoPhase.map((c) => `[${c.name}] (${c.driver})`).join(', ');
+    const names = withoutTwoPhase.map((c) => `[${c.name}] (${c.dialect.noTwoPhase ?? c.driver})`).join(', ');
     throw refusal(
       label,
       withoutTwoPhase[1].name,

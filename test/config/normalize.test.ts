@@ -524,6 +524,23 @@ describe('normalizeConfig: options', () => {
     expectError(() => normalize({ db: { driver: 'mysql', readYourWrites: 'time' } }), { connection: 'db', key: 'readYourWrites' });
   });
 
+  it('takes topology "galera" on MySQL/MariaDB only', () => {
+    assert.equal(normalize({ db: { driver: 'mysql', topology: 'galera' } }).connections.db.topology, 'galera');
+    assert.equal(normalize({ db: { driver: 'mysql' } }).connections.db.topology, undefined);
+    expectError(() => normalize({ db: { driver: 'mysql', topology: 'Galera' } }), {
+      connection: 'db',
+      key: 'topology',
+      message: 'Connection [db]: topology must be "galera", got "Galera" (key "topology").',
+    });
+    for (const driver of ['pgsql', 'sqlite'] as const) {
+      expectError(() => normalize({ db: { driver, database: 'x', topology: 'galera' } }), {
+        connection: 'db',
+        key: 'topology',
+        message: `Connection [db]: topology "galera" is a MySQL/MariaDB cluster; the driver is ${driver} (key "topology").`,
+      });
+    }
+  });
+
   it('refuses a non-string server key without showing its value', () => {
     expectError(() => normalize({ db: { driver: 'mysql', password: { secret: PASSWORD } } }), {
       connection: 'db',
