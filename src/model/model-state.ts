@@ -1,4 +1,5 @@
 import type { Row } from '../dialect/dialect.js';
+import type { LoadedNames } from '../relations/loaded-relations.js';
 
 /** What a model instance knows besides its attributes. */
 export interface ModelState {
@@ -6,10 +7,13 @@ export interface ModelState {
   exists: boolean;
   /** Attribute values as last read or written, in their database form (for dirty checks). */
   original: Row;
-  /** Loaded relations by name (eager-loaded, `load()`ed, or restored from the cache). */
-  relations: Map<string, unknown> | undefined;
-  /** Relation signature -> name, so `await order.user()` finds what `with('user')` loaded. */
-  signatures: Map<string, string> | undefined;
+  /**
+   * The values of the loaded relations (eager-loaded, `load()`ed, or restored from the cache):
+   * the value itself while one is loaded, else a list by slot (see loaded-relations.ts).
+   */
+  relations: unknown;
+  /** Which relation is in which slot, and signature -> name, so `await order.user()` finds what `with('user')` loaded. */
+  signatures: LoadedNames | undefined;
   /** The pivot row of a model read through a belongsToMany (`model.pivot`). */
   pivot: Row | undefined;
 }

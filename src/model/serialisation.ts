@@ -1,6 +1,6 @@
 import type { Row } from '../dialect/dialect.js';
 import { DatabaseError } from '../errors/database-error.js';
-import { loadedRelations } from '../relations/loaded-relations.js';
+import { loadedRelationAt, loadedRelationNames } from '../relations/loaded-relations.js';
 import { pivotOf } from '../relations/pivot-record.js';
 import { attributesOf } from './attributes.js';
 import type { Model } from './model.js';
@@ -20,8 +20,8 @@ export function serialiseModel(model: Model): Row {
   if (rules !== undefined) for (const name of rules.appends) json[name] = plain((model as unknown as Row)[name]);
   const pivot = pivotOf(model);
   if (pivot !== undefined) json.pivot = pivot;
-  const relations = loadedRelations(model);
-  if (relations !== undefined) for (const [name, value] of relations) json[name] = plain(value);
+  const relations = loadedRelationNames(model);
+  for (let i = 0; i < relations.length; i++) json[relations[i]] = plain(loadedRelationAt(model, i));
   return rules === undefined ? json : filtered(json, rules);
 }
 

@@ -5,9 +5,10 @@ import type { ModelClass, ModelReference } from '../model/model-class.js';
 import type { ModelQuery, RelationCallback, WhereArgs } from '../model/model-query.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import { inputError, shown } from '../query/builder-input.js';
-import { chunks, keyOf, uniqueKeys } from './key-chunks.js';
+import { chunks, uniqueKeys } from './key-chunks.js';
+import { keyOf } from './key-map.js';
 import { KeyDictionary } from './key-dictionary.js';
-import { setLoadedRelation } from './loaded-relations.js';
+import { RelationSetter } from './loaded-relations.js';
 import { distinctEntries, type PivotId, type PivotIds, pivotEntries } from './pivot-ids.js';
 import { type WithPivot, withPivot } from './pivot-record.js';
 import { atomically, type PivotCondition, type PivotDefinition, type PivotEntry, type PivotTable } from './pivot-table.js';
@@ -142,8 +143,8 @@ export class BelongsToMany<R extends Model> extends Relation<R, WithPivot<R>[]> 
       }
     }
     const { byParent, all } = this.matchPivots(related, pivots);
-    const signature = this.signature();
-    for (const parent of parents) setLoadedRelation(parent, name, byParent.get(keyOf(columnValue(parent, this.parentKey))) ?? [], signature);
+    const loaded = new RelationSetter(name, this.signature());
+    for (const parent of parents) loaded.set(parent, byParent.get(columnValue(parent, this.parentKey)) ?? []);
     return all;
   }
 
@@ -264,20 +265,17 @@ export class BelongsToMany<R extends Model> extends Relation<R, WithPivot<R>[]> 
   }
 
   /** Related models matched to their pivot rows, in the related query's order: per parent key, and all of them. */
-  private matchPivots(related: readonly R[], pivots: readonly Row[]): { byParent: Map<string | undefined, WithPivot<R>[]>; all: WithPivot<R>[] } {
+  private matchPivots(related: readonly R[], pivots: readonly Row[]): { byParent: KeyDictionary<WithPivot<R>>; all: WithPivot<R>[] } {
     const pivotsByRelated = new KeyDictionary<Row>();
     for (const pivot of pivots) pivotsByRelated.add(pivot[this.pivotRelatedKey], pivot);
-    const byParent = new Map<string | undefined, WithPivot<R>[]>();
+    const byParent = new KeyDictionary<WithPivot<R>>();
     const all: WithPivot<R>[] = [];
     for (const model of related) {
       let copy = false;
       for (const pivot of pivotsByRelated.get(columnValue(model, this.relatedKey)) ?? []) {
         const attached = withPivot(model, pivot, copy);
         copy = true;
-        const parentKey = keyOf(pivot[this.pivotForeignKey]);
-        const list = byParent.get(parentKey);
-        if (list === undefined) byParent.set(parentKey, [attached]);
-        else list.push(attached);
+        byParent.add(pivot[this.pivotForeignKey], attached);
         all.push(attached);
       }
     }

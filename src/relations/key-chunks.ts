@@ -1,3 +1,5 @@
+import { KeyMap } from './key-map.js';
+
 /**
  * How many keys one eager-loading query binds. Far below the engines' hard
  * limits (SQLite binds at most 32766 parameters, PostgreSQL and MySQL 65535)
@@ -12,23 +14,12 @@ export const EAGER_LOAD_CHUNK_SIZE = 1000;
  */
 export const MAX_FILTER_KEYS = 30_000;
 
-/** A key as a dictionary key: `1`, `1n` and `'1'` match, as they do in SQL across engines. */
-export function keyOf(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value instanceof Uint8Array) return `x:${Buffer.from(value).toString('hex')}`;
-  if (value instanceof Date) return `d:${value.getTime()}`;
-  return String(value);
-}
-
 /** The distinct non-null values of `column` over `models`, first occurrence kept. */
 export function uniqueKeys(models: readonly object[], column: string): unknown[] {
-  const seen = new Map<string, unknown>();
+  const seen = new KeyMap<unknown>();
   for (const model of models) {
     const value = (model as Record<string, unknown>)[column];
-    const key = keyOf(value);
-    if (key !== undefined && !seen.has(key)) seen.set(key, value);
+    if (seen.get(value) === undefined) seen.set(value, value);
   }
   return [...seen.values()];
 }

@@ -1,19 +1,16 @@
-import { keyOf } from './key-chunks.js';
+import { KeyMap } from './key-map.js';
 
 /** Related models grouped by their key, for matching them to their parents without a query per row. */
 export class KeyDictionary<T> {
-  readonly #groups = new Map<string, T[]>();
+  readonly #groups = new KeyMap<T[]>();
 
   add(key: unknown, item: T): void {
-    const k = keyOf(key);
-    if (k === undefined) return;
-    const group = this.#groups.get(k);
-    if (group === undefined) this.#groups.set(k, [item]);
+    const group = this.#groups.get(key);
+    if (group === undefined) this.#groups.set(key, [item]);
     else group.push(item);
   }
 
   get(key: unknown): T[] | undefined {
-    const k = keyOf(key);
-    return k === undefined ? undefined : this.#groups.get(k);
+    return this.#groups.get(key);
   }
 }

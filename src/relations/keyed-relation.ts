@@ -2,9 +2,10 @@ import type { Row } from '../dialect/dialect.js';
 import type { Model } from '../model/model.js';
 import type { ModelReference } from '../model/model-class.js';
 import type { ModelQuery, RelationCallback } from '../model/model-query.js';
-import { chunks, keyOf, uniqueKeys } from './key-chunks.js';
+import { chunks, uniqueKeys } from './key-chunks.js';
+import { keyOf } from './key-map.js';
 import { KeyDictionary } from './key-dictionary.js';
-import { setLoadedRelation } from './loaded-relations.js';
+import { RelationSetter } from './loaded-relations.js';
 import { type MatchingParents, Relation } from './relation.js';
 
 function columnValue(model: Model, column: string): unknown {
@@ -40,10 +41,10 @@ export abstract class KeyedRelation<R extends Model, Result> extends Relation<R,
     }
     const dictionary = new KeyDictionary<Model>();
     for (const model of related) dictionary.add(columnValue(model, this.relatedKey), model);
-    const signature = this.signature();
+    const loaded = new RelationSetter(name, this.signature());
     for (const parent of parents) {
       const group = dictionary.get(columnValue(parent, this.parentKey));
-      setLoadedRelation(parent, name, this.many ? (group ?? []) : (group?.[0] ?? null), signature);
+      loaded.set(parent, this.many ? (group ?? []) : (group?.[0] ?? null));
     }
     return related;
   }

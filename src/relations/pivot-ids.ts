@@ -1,7 +1,7 @@
 import type { Model } from '../model/model.js';
 import type { ModelClass } from '../model/model-class.js';
 import { inputError, shown } from '../query/builder-input.js';
-import { keyOf } from './key-chunks.js';
+import { keyOf } from './key-map.js';
 import type { PivotEntry } from './pivot-table.js';
 
 /** A related model's key. */

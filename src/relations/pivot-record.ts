@@ -1,6 +1,7 @@
 import type { Row } from '../dialect/dialect.js';
 import type { Model } from '../model/model.js';
 import { stateOf } from '../model/model-state.js';
+import { copyLoadedRelations } from './loaded-relations.js';
 
 /** The pivot row of a model read through a belongsToMany: its two keys and the `withPivot` columns. */
 export type Pivot = Row;
@@ -40,7 +41,6 @@ function copyOf<R extends Model>(model: R): R {
   const to = stateOf(copy);
   to.exists = from.exists;
   to.original = { ...from.original };
-  if (from.relations !== undefined) to.relations = new Map(from.relations);
-  if (from.signatures !== undefined) to.signatures = new Map(from.signatures);
+  copyLoadedRelations(model, copy);
   return copy;
 }

@@ -1,9 +1,10 @@
 import type { Model } from '../model/model.js';
 import { type ModelClass, type ModelReference, resolveModel } from '../model/model-class.js';
 import type { ModelQuery, RelationCallback } from '../model/model-query.js';
-import { chunks, keyOf, uniqueKeys } from './key-chunks.js';
+import { chunks, uniqueKeys } from './key-chunks.js';
+import { keyOf } from './key-map.js';
 import { KeyDictionary } from './key-dictionary.js';
-import { setLoadedRelation } from './loaded-relations.js';
+import { RelationSetter } from './loaded-relations.js';
 import { type MatchingParents, Relation } from './relation.js';
 
 function columnValue(model: object, column: string): unknown {
@@ -69,10 +70,10 @@ export abstract class ThroughRelation<R extends Model, T extends Model, Result> 
     for (const model of related) {
       for (const row of throughByKey.get(columnValue(model, secondKey)) ?? []) byParent.add(columnValue(row, firstKey), model);
     }
-    const signature = this.signature();
+    const loaded = new RelationSetter(name, this.signature());
     for (const parent of parents) {
       const list = byParent.get(columnValue(parent, localKey));
-      setLoadedRelation(parent, name, this.many ? (list ?? []) : (list?.[0] ?? null), signature);
+      loaded.set(parent, this.many ? (list ?? []) : (list?.[0] ?? null));
     }
     return related;
   }

@@ -23,6 +23,21 @@ class User extends Model {
   latestOrder() {
     return this.hasOne(Order, 'user_id', 'uid').orderByDesc('id');
   }
+  notes() {
+    return this.hasMany(Note, 'user_ref', 'uid');
+  }
+}
+
+/** Holds its user's key as text: keys of two types must still match (`'1'` is `1`, as in SQL). */
+class Note extends Model {
+  static table = 'notes';
+  static connection = 'db';
+  declare id: number;
+  declare user_ref: string;
+  declare body: string;
+  user() {
+    return this.belongsTo(User, 'user_ref', 'uid');
+  }
 }
 
 class Profile extends Model {
@@ -82,11 +97,12 @@ describeEachEngine('relations across connections', (engine) => {
     await essentials.statement(`CREATE TABLE profiles (${autoIncrement(engine.driver)}, user_uid INT, bio VARCHAR(100))`);
     await db.statement(`CREATE TABLE orders (${autoIncrement(engine.driver)}, user_id INT NULL, status VARCHAR(20))`);
     await db.statement(`CREATE TABLE order_items (${autoIncrement(engine.driver)}, order_id INT, sku VARCHAR(20))`);
+    await db.statement(`CREATE TABLE notes (${autoIncrement(engine.driver)}, user_ref VARCHAR(20), body VARCHAR(50))`);
     stop = DB.listen((event) => events.push(event));
   });
 
   beforeEach(async () => {
-    for (const table of ['orders', 'order_items']) await db.delete(`DELETE FROM ${table}`);
+    for (const table of ['orders', 'order_items', 'notes']) await db.delete(`DELETE FROM ${table}`);
     for (const table of ['auser', 'profiles']) await essentials.delete(`DELETE FROM ${table}`);
     ada = await User.create({ name: 'Ada', ustatusid: 1 });
     grace = await User.create({ name: 'Grace', ustatusid: 1 });
@@ -201,6 +217,33 @@ describeEachEngine('relations across connections', (engine) => {
     const loaded = await grace.load('orders', 'profile');
     assert.deepEqual(await loaded.orders(), []);
     assert.equal(await loaded.profile(), null);
+  });
+
+  test('with() matches keys of two types: a key held as text finds the number it spells, both ways', async () => {
+    await Note.create({ user_ref: String(ada.uid), body: 'first' });
+    await Note.create({ user_ref: String(linus.uid), body: 'second' });
+    await Note.create({ user_ref: `0${ada.uid}`, body: 'not a key: 0-padded text is other text' });
+    await Note.create({ user_ref: String(ada.uid), body: 'third' });
+    const notes = await Note.with('user').orderBy('id').get();
+    assert.deepEqual(
+      notes.map((n) => (n.toJSON().user as { name: string } | null)?.name ?? null),
+      ['Ada', 'Linus', null, 'Ada'],
+    );
+    // The other way, the query is `user_ref IN (numbers)`: SQLite compares a text column with a
+    // bound number as unequal (an IN list gets no affinity), so no note comes back there.
+    const found = engine.driver === 'sqlite' ? [[], [], []] : [['first', 'third'], [], ['second']];
+    const users = await User.with('notes', 'orders').orderBy('uid').get();
+    events = [];
+    assert.deepEqual(
+      users.map((u) => (u.toJSON().notes as { body: string }[]).map((n) => n.body)),
+      found,
+    );
+    assert.deepEqual(
+      (await users[0].notes()).map((n) => n.body),
+      found[0],
+    );
+    assert.equal((await users[0].orders()).length, 2, 'a second relation of the same load is found too');
+    assert.equal(events.length, 0, 'everything came from the eager load');
   });
 
   test(`1,200 parents load their relations in a handful of queries (chunks of ${EAGER_LOAD_CHUNK_SIZE})`, async () => {
