@@ -131,23 +131,26 @@ export abstract class ModelQueryRelations<M extends Model> extends ModelQueryBas
   #relationPaths(method: string, specs: readonly EagerLoad[], aliases = false): ModelQueryParts<M>['relationPaths'] {
     const connection = this.connectionName();
     const paths = [...this.queryParts.relationPaths];
-    const check = (spec: string) => {
-      if (spec.trim() === '') throw inputError(connection, method, 'cannot use "": a relation name is empty');
-      const named = aliases ? /^(\S+)\s+as\s+\S+$/i.exec(spec.trim()) : null;
-      paths.push({ method, path: named === null ? spec.trim() : named[1] });
-    };
     for (const spec of specs) {
       if (typeof spec === 'string') {
-        check(spec);
+        paths.push({ method, path: checkedPath(connection, method, spec, aliases) });
         continue;
       }
       const prototype = typeof spec === 'object' && spec !== null ? Object.getPrototypeOf(spec) : undefined;
       if (prototype !== Object.prototype && prototype !== null) throw inputError(connection, method, `takes relation names or { relation: callback }, got ${shown(spec)}`);
       for (const [path, callback] of Object.entries(spec)) {
         if (callback !== undefined && typeof callback !== 'function') throw inputError(connection, method, `takes a callback for ${shown(path)}, got ${shown(callback)}`);
-        check(path);
+        paths.push({ method, path: checkedPath(connection, method, path, aliases) });
       }
     }
     return paths;
   }
+}
+
+/** A relation path of `with`/`withCount` (`'orders as paid'` names the relation `orders` when `aliases`), refused when empty. */
+function checkedPath(connection: string, method: string, spec: string, aliases: boolean): string {
+  const trimmed = spec.trim();
+  if (trimmed === '') throw inputError(connection, method, 'cannot use "": a relation name is empty');
+  const named = aliases ? /^(\S+)\s+as\s+\S+$/i.exec(trimmed) : null;
+  return named === null ? trimmed : named[1];
 }
