@@ -24,6 +24,27 @@ export interface MysqlStreamHost {
 type Mode = 'batches' | 'buffer' | 'discard';
 
 /**
+ * The one call waiting for the stream (a `next()` or `close()`), kept in a closure's variable and
+ * not in a field of the stream: with promise hooks on (AsyncLocalStorage on Node 20), a waiter
+ * closure stored in an object field once per batch made nearly every row survive the young
+ * generation's collections (about 7 MB per scavenge, all promoted; 3x the CPU of the stream),
+ * while held in a closure variable the survivors stay at one or two batches (bench/FINDINGS.md, W9).
+ */
+function waitSlot(): { wait(waiter: () => void): void; wake(): void } {
+  let waiting: (() => void) | undefined;
+  return {
+    wait(waiter) {
+      waiting = waiter;
+    },
+    wake() {
+      const waiter = waiting;
+      waiting = undefined;
+      waiter?.();
+    },
+  };
+}
+
+/**
  * A read through mysql2's row events with back-pressure: once a batch is buffered the socket is
  * paused (as mysql2's own `stream()` does), and taking the batch resumes it. The session sends
  * nothing else until the result ends.
@@ -41,7 +62,7 @@ export class MysqlRowStream implements DriverRowStream {
   #paused = false;
   #discarded = 0;
   /** The next() or close() waiting for rows or the end. */
-  #wake: (() => void) | undefined;
+  readonly #waiter = waitSlot();
 
   constructor(host: MysqlStreamHost, batchSize: number, inTransaction: boolean) {
     this.#host = host;
@@ -55,11 +76,10 @@ export class MysqlRowStream implements DriverRowStream {
     if (this.#rows.length >= this.#batchSize || (this.#ended && this.#rows.length > 0)) return Promise.resolve(this.#take());
     if (this.#ended) return Promise.resolve(null);
     return new Promise((resolve, reject) => {
-      this.#wake = () => {
-        this.#wake = undefined;
+      this.#waiter.wait(() => {
         if (this.#error !== undefined) reject(this.#error);
         else resolve(this.#rows.length > 0 ? this.#take() : null);
-      };
+      });
     });
   }
 
@@ -86,10 +106,7 @@ export class MysqlRowStream implements DriverRowStream {
     this.#mode = 'discard';
     this.#rows = [];
     return new Promise((resolve) => {
-      this.#wake = () => {
-        this.#wake = undefined;
-        resolve();
-      };
+      this.#waiter.wait(resolve);
       this.#resume();
     });
   }
@@ -110,7 +127,7 @@ export class MysqlRowStream implements DriverRowStream {
       if (this.#ended) return;
       this.#ended = true;
       this.#host.finished(this);
-      this.#wake?.();
+      this.#waiter.wake();
     });
   }
 
@@ -121,7 +138,7 @@ export class MysqlRowStream implements DriverRowStream {
         this.#ended = true;
         this.#host.abandon();
         this.#host.finished(this);
-        this.#wake?.();
+        this.#waiter.wake();
       }
       return;
     }
@@ -131,7 +148,7 @@ export class MysqlRowStream implements DriverRowStream {
       this.#paused = true;
       this.#host.connection.pause();
     }
-    this.#wake?.();
+    this.#waiter.wake();
   }
 
   #fail(error: unknown): void {
@@ -141,10 +158,10 @@ export class MysqlRowStream implements DriverRowStream {
     this.#host.failed(error);
     this.#host.finished(this);
     // An early stop waits for the end only: a failure ends it as well.
-    if (this.#mode === 'discard') this.#wake?.();
+    if (this.#mode === 'discard') this.#waiter.wake();
     else {
       this.#error = error;
-      this.#wake?.();
+      this.#waiter.wake();
     }
   }
 
