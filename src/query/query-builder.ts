@@ -1,18 +1,8 @@
 import type { Connection } from '../connection/connection.js';
 import { checkBatchSize, DEFAULT_BATCH_SIZE, streamedRows } from '../connection/row-cursor.js';
 import type { InsertResult } from '../connection/statement-kind.js';
-import type { Row, WriteResult } from '../dialect/dialect.js';
-import {
-  checkColumn,
-  checkCount,
-  checkPositive,
-  checkRecord,
-  checkSelection,
-  checkTable,
-  checkWriteValue,
-  inputError,
-  shown,
-} from './builder-input.js';
+import type { Row } from '../dialect/dialect.js';
+import { checkColumn, checkCount, checkPositive, checkSelection, checkTable, inputError, shown } from './builder-input.js';
 import { type ChunkCallback, chunk, chunkById, itemsById } from './chunking.js';
 import { incrementColumn } from './increment.js';
 import { columnsOf, type Join, type JoinCallback, runJoinCallback } from './join-clause.js';
@@ -21,7 +11,6 @@ import { DEFAULT_PER_PAGE, type Page, paginate } from './pagination.js';
 import { type CursorPage, cursorPaginate } from './pagination-cursor.js';
 import { type Aggregate, type Compiled, initialState, type QueryState } from './query-state.js';
 import { RawSql } from './raw-sql.js';
-import { rowStatements, runRowStatements } from './row-statements.js';
 import { selectSql } from './select-sql.js';
 import { selectStream } from './select-stream.js';
 import { type UpdateOrInsertValues, updateOrInsertRow } from './update-or-insert.js';
@@ -29,15 +18,16 @@ import { type UpsertUpdate, upsertRows } from './upsert.js';
 import type { WhereClause } from './where-clause.js';
 import { WhereBuilder } from './where-builder.js';
 import { whereOf } from './where-input.js';
-import { checkWriteState, deleteSql, insertSql, updateSql } from './write-sql.js';
+import { deleteRows, insertRowGetId, insertRows, updateRows } from './write-terminals.js';
 
 /**
  * Laravel-style query builder. Immutable: every method returns a new builder,
  * and nothing runs until a terminal call (`get`, `first`, ... or `await`).
  * Values are always bound and identifiers always quoted (Kysely compiles).
  * The conditions are WhereBuilder's (where-builder.ts); the rest of the vocabulary
- * and the terminals are here; what they become is in query-state.ts (the state),
- * select-sql.ts and write-sql.ts (the SQL).
+ * and the reading terminals are here, the writing ones in write-terminals.ts (and
+ * upsert.ts, update-or-insert.ts, increment.ts); what they become is in
+ * query-state.ts (the state), select-sql.ts and write-sql.ts (the SQL).
  *
  * @example
  * const pending = await db.table('orders').where('status', 'pending').orderBy('id').limit(10).get();
@@ -322,12 +312,8 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
    * Inserts one row or many: one statement, or several in one transaction when the rows
    * pass the engine's parameter limit. A column a row leaves out gets its default.
    */
-  async insert(values: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<InsertResult> {
-    const rows = Array.isArray(values) ? values : [values];
-    if (rows.length === 0) return { affectedRows: 0, insertId: null };
-    for (const row of rows) this.checkValues('insert', row);
-    const statements = rowStatements(this.connection.dialect, rows, 0, (batch) => insertSql(this.connection, this.state.table, batch, undefined));
-    return runRowStatements(this.connection, 'insert', statements);
+  insert(values: Record<string, unknown> | readonly Record<string, unknown>[]): Promise<InsertResult> {
+    return insertRows(this.connection, this.state.table, values);
   }
 
   /**
@@ -338,11 +324,8 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
    * @example
    * const uid = await db.table('auser').insertGetId({ name: 'Ada' }, 'uid');
    */
-  async insertGetId(values: Record<string, unknown>, keyColumn = 'id'): Promise<number | string | bigint | null> {
-    this.checkValues('insertGetId', values);
-    checkColumn(this.connection.name, 'insertGetId', keyColumn);
-    const returning = this.connection.dialect.insertReturning ? keyColumn : undefined;
-    return ((await this.runWrite('insert', insertSql(this.connection, this.state.table, [values], returning))) as WriteResult).insertId;
+  insertGetId(values: Record<string, unknown>, keyColumn = 'id'): Promise<number | string | bigint | null> {
+    return insertRowGetId(this.connection, this.state.table, values, keyColumn);
   }
 
   /**
@@ -373,10 +356,8 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
   }
 
   /** Affected rows. */
-  async update(values: Record<string, unknown>): Promise<number> {
-    checkWriteState(this.connection.name, 'update', this.state);
-    this.checkValues('update', values);
-    return ((await this.runWrite('update', updateSql(this.connection, this.state, values))) as WriteResult).affectedRows;
+  update(values: Record<string, unknown>): Promise<number> {
+    return updateRows(this.connection, this.state, values);
   }
 
   /**
@@ -396,9 +377,8 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
   }
 
   /** Affected rows. */
-  async delete(): Promise<number> {
-    checkWriteState(this.connection.name, 'delete', this.state);
-    return ((await this.runWrite('delete', deleteSql(this.connection, this.state))) as WriteResult).affectedRows;
+  delete(): Promise<number> {
+    return deleteRows(this.connection, this.state);
   }
 
   /**
@@ -462,17 +442,6 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
     return this.clone({ joins: [...this.state.joins, { kind, table, conditions }] });
   }
 
-  /** Column names and values of an insert/update row, checked. */
-  private checkValues(method: string, values: unknown): void {
-    const connection = this.connection.name;
-    const record = checkRecord(connection, method, values);
-    const arrays = this.connection.dialect.arrayParameters;
-    for (const [column, value] of Object.entries(record)) {
-      checkColumn(connection, method, column);
-      checkWriteValue(connection, method, value, column, arrays);
-    }
-  }
-
   private async aggregate(aggregate: Aggregate): Promise<unknown> {
     const rows = (await this.runSelect({ ...this.state, orders: [], limit: undefined, offset: undefined }, aggregate)) as Row[];
     return rows[0]?.aggregate ?? null;
@@ -486,10 +455,6 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
       return Promise.reject(error);
     }
     return this.connection.run('select', compiled.sql, compiled.parameters, true, needsWriter(state)) as Promise<Row[]>;
-  }
-
-  private runWrite(kind: 'insert' | 'update' | 'delete', compiled: Compiled): Promise<Row[] | WriteResult> {
-    return this.connection.run(kind, compiled.sql, compiled.parameters, true);
   }
 
   protected blank(table: string): QueryBuilder {
