@@ -24,7 +24,8 @@ export type { UpsertUpdate } from './query/upsert.js';
 export type { JoinClause, JoinCallback } from './query/join-clause.js';
 export type { SubQuery } from './query/where-builder.js';
 // types from the live schema (issue 14): what the file `so-db types` writes registers
-export type { ConnectionName, DatabaseOf, Register, TableName } from './types/register.js';
+export type { ConnectionName, DatabaseOf, DefaultConnectionName, Register, TableName } from './types/register.js';
+export type { TypedModelQuery } from './types/typed-model-query.js';
 export type { TypedQueryBuilder } from './types/typed-query-builder.js';
 export type { ColumnOf, ColumnRef, SelectColumn, SelectedRow } from './types/column-names.js';
 export { DB } from './registry/db.js';

@@ -9,7 +9,7 @@ import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
 import type { TransactionFrame, TransactionHost } from '../transaction/transaction-frame.js';
-import type { ConnectionName, DatabaseOf, TableName, UntypedTableName } from '../types/register.js';
+import type { ConnectionName, DatabaseOf, DefaultConnection, TableName, UntypedTableName } from '../types/register.js';
 import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
 import { checkBindings } from './binding-check.js';
 import { createReadWriteRouter } from './create-read-write-router.js';
@@ -98,6 +98,7 @@ export class Connection<Name extends string = string> {
    * @throws ConnectionNotConfiguredError `Connection [xyz] not configured.`
    */
   static getInstance<N extends ConnectionName>(name: N): Connection<N>;
+  static getInstance(): Connection<DefaultConnection>;
   static getInstance(name?: ConnectionName): Connection;
   static getInstance(name?: string): Connection {
     return resolveInstance(name);

@@ -2,14 +2,17 @@ import { inputError, shown } from '../query/builder-input.js';
 import type { JoinCallback } from '../query/join-clause.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import type { SubQuery } from '../query/where-builder.js';
+import type { TypedModelQuery } from '../types/typed-model-query.js';
+import type { Model } from './model.js';
 import type { ModelBuilder } from './model-builder.js';
 import type { WhereArgs } from './model-query.js';
 
 /**
- * A subquery of a model query: a query builder or a model query of the same connection,
- * or a callback that builds one (`q => q.from('orders').select('user_id')`).
+ * A subquery of a model query: a query builder or a model query of the same connection (typed
+ * by `so-db types` or not), or a callback that builds one (`q => q.from('orders').select('user_id')`).
  */
-export type ModelSubQuery = SubQuery | ModelQueryClauses;
+// biome-ignore lint/suspicious/noExplicitAny: a typed model query of any model: only its SQL is used
+export type ModelSubQuery = SubQuery | ModelQueryClauses | TypedModelQuery<any>;
 
 type Direction = 'asc' | 'desc' | 'ASC' | 'DESC';
 type Range = readonly [unknown, unknown];
@@ -237,8 +240,11 @@ export abstract class ModelQueryClauses {
     return this.build((b) => b.useWriter());
   }
 
-  /** A model query as a subquery is its builder; lists, builders and callbacks go to the builder as they are. */
-  #sub<V>(method: string, value: V | ModelQueryClauses): V | QueryBuilder {
-    return value instanceof ModelQueryClauses ? value.subqueryOf(method) : value;
+  /**
+   * A model query as a subquery is its builder (a TypedModelQuery is one at run time); lists,
+   * builders and callbacks go to the builder as they are.
+   */
+  #sub<V>(method: string, value: V | ModelQueryClauses | TypedModelQuery<Model>): Exclude<V, TypedModelQuery<Model>> | QueryBuilder {
+    return value instanceof ModelQueryClauses ? value.subqueryOf(method) : (value as Exclude<V, TypedModelQuery<Model>>);
   }
 }

@@ -2,10 +2,9 @@ import type { ChunkCallback } from '../query/chunking.js';
 import type { Page } from '../query/pagination.js';
 import type { CursorPage } from '../query/pagination-cursor.js';
 import type { ConnectionName } from '../types/register.js';
-import type { ModelColumn, ModelEagerLoad, ModelSelectColumn, ModelValues, ModelWhereArgs, RelationPath, WithCounts } from '../types/typed-model.js';
-import type { PluckedValue, QueryOf } from '../types/typed-model-query.js';
+import type { ModelColumn, ModelEagerLoad, ModelListValue, ModelSelectColumn, ModelValues, ModelWhereArgs, RelationPath, WithCounts } from '../types/typed-model.js';
+import type { PluckedValue, QueryOf, TypedModel, TypedModelQuery } from '../types/typed-model-query.js';
 import { findByKey } from './find-by-key.js';
-import type { Match } from './first-or-create.js';
 import type { Model } from './model.js';
 import type { ModelClass } from './model-class.js';
 import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from './model-query.js';
@@ -19,10 +18,15 @@ import { writableConnection } from './write-guard.js';
  * Each is `this.query()` and one call; `Model` extends this class, so they are `Model`'s statics.
  */
 export abstract class ModelStatics {
-  /** An empty model query; for a model with `static scopes`, its scopes are methods of it (`Order.query().paid()`). */
+  /**
+   * An empty model query; for a model with `static scopes`, its scopes are methods of it
+   * (`Order.query().paid()`). Typed (TypedModelQuery) for a model made with `Model.for`.
+   */
   static query<C extends ModelClass & { scopes: object }>(this: C): ScopedQuery<C>;
+  static query<M extends TypedModel>(this: ModelClass<M>): TypedModelQuery<M>;
   static query<M extends Model>(this: ModelClass<M>): ModelQuery<M>;
-  static query<M extends Model>(this: ModelClass<M>): ModelQuery<M> {
+  // One object whatever the overload: the types are the compiler's only.
+  static query(this: ModelClass): unknown {
     return newModelQuery(this);
   }
 
@@ -34,9 +38,10 @@ export abstract class ModelStatics {
    * @example const archived = await Order.on('archive').where('year', 2019).get();
    */
   static on<C extends ModelClass & { scopes: object }>(this: C, name: ConnectionName): ScopedQuery<C>;
+  static on<M extends TypedModel>(this: ModelClass<M>, name: ConnectionName): TypedModelQuery<M>;
   static on<M extends Model>(this: ModelClass<M>, name: ConnectionName): ModelQuery<M>;
-  static on<M extends Model>(this: ModelClass<M>, name: string): ModelQuery<M> {
-    return this.query().usingConnection(name);
+  static on(this: ModelClass, name: string): unknown {
+    return newModelQuery(this).usingConnection(name);
   }
 
   static find<M extends Model>(this: ModelClass<M>, id: unknown): Promise<M | null> {
@@ -77,7 +82,7 @@ export abstract class ModelStatics {
     return this.query().chunk(size, fn);
   }
 
-  static chunkById<M extends Model>(this: ModelClass<M>, size: number, fn: ChunkCallback<M>, column?: string): Promise<boolean> {
+  static chunkById<M extends Model>(this: ModelClass<M>, size: number, fn: ChunkCallback<M>, column?: ModelColumn<M>): Promise<boolean> {
     return this.query().chunkById(size, fn, column);
   }
 
@@ -85,7 +90,7 @@ export abstract class ModelStatics {
     return this.query().lazy(size);
   }
 
-  static lazyById<M extends Model>(this: ModelClass<M>, size?: number, column?: string): AsyncIterable<M> {
+  static lazyById<M extends Model>(this: ModelClass<M>, size?: number, column?: ModelColumn<M>): AsyncIterable<M> {
     return this.query().lazyById(size, column);
   }
 
@@ -114,11 +119,11 @@ export abstract class ModelStatics {
   }
 
   /** `column IN (values)`, or `IN (subquery)` of this model's connection (`User.select('id')...`). */
-  static whereIn<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): QueryOf<M> {
+  static whereIn<M extends Model, C extends ModelColumn<M>>(this: ModelClass<M>, column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): QueryOf<M> {
     return this.query().whereIn(column, values) as QueryOf<M>;
   }
 
-  static whereNotIn<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): QueryOf<M> {
+  static whereNotIn<M extends Model, C extends ModelColumn<M>>(this: ModelClass<M>, column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): QueryOf<M> {
     return this.query().whereNotIn(column, values) as QueryOf<M>;
   }
 
@@ -131,20 +136,28 @@ export abstract class ModelStatics {
   }
 
   /** `Order.whereBetween('total', [100, 500])`: both ends included. */
-  static whereBetween<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, range: readonly [unknown, unknown]): QueryOf<M> {
+  static whereBetween<M extends Model, C extends ModelColumn<M>>(
+    this: ModelClass<M>,
+    column: C,
+    range: readonly [ModelListValue<M, C>, ModelListValue<M, C>],
+  ): QueryOf<M> {
     return this.query().whereBetween(column, range) as QueryOf<M>;
   }
 
-  static whereNotBetween<M extends Model>(this: ModelClass<M>, column: ModelColumn<M>, range: readonly [unknown, unknown]): QueryOf<M> {
+  static whereNotBetween<M extends Model, C extends ModelColumn<M>>(
+    this: ModelClass<M>,
+    column: C,
+    range: readonly [ModelListValue<M, C>, ModelListValue<M, C>],
+  ): QueryOf<M> {
     return this.query().whereNotBetween(column, range) as QueryOf<M>;
   }
 
   /** `Order.whereColumn('shipped_at', '>', 'created_at')`; two columns mean `=`. */
-  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, operator: string, second: string): ModelQuery<M>;
-  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, second: string): ModelQuery<M>;
-  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, ...rest: string[]): ModelQuery<M> {
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: ModelColumn<M>, operator: string, second: ModelColumn<M>): QueryOf<M>;
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: ModelColumn<M>, second: ModelColumn<M>): QueryOf<M>;
+  static whereColumn<M extends Model>(this: ModelClass<M>, first: string, ...rest: string[]): QueryOf<M> {
     const query = this.query();
-    return (query.whereColumn as (...args: string[]) => ModelQuery<M>).call(query, first, ...rest);
+    return (query.whereColumn as (...args: string[]) => QueryOf<M>).call(query, first, ...rest);
   }
 
   /** `Order.whereRaw('total * ? > ?', [1.2, 100])`. */
@@ -165,10 +178,11 @@ export abstract class ModelStatics {
   static when<M extends Model, V>(
     this: ModelClass<M>,
     value: V,
-    callback: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
-    otherwise?: (query: ModelQuery<M>, value: V) => ModelQuery<M>,
+    callback: (query: QueryOf<M>, value: V) => QueryOf<M>,
+    otherwise?: (query: QueryOf<M>, value: V) => QueryOf<M>,
   ): QueryOf<M> {
-    return this.query().when(value, callback, otherwise) as QueryOf<M>;
+    type Branch = (query: ModelQuery<M>, value: V) => ModelQuery<M>;
+    return this.query().when(value, callback as unknown as Branch, otherwise as unknown as Branch | undefined) as QueryOf<M>;
   }
 
   static orderBy<M extends Model>(
@@ -227,7 +241,7 @@ export abstract class ModelStatics {
   }
 
   /** A new model filled with `match` and `values` unless one matching `match` exists (read on the writer); not saved. */
-  static firstOrNew<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+  static firstOrNew<M extends Model>(this: ModelClass<M>, match: ModelValues<M>, values?: ModelValues<M>): Promise<M> {
     return this.query().firstOrNew(match, values);
   }
 
@@ -235,7 +249,7 @@ export abstract class ModelStatics {
    * The first model matching `match` (read on the writer), else one inserted with `match` and `values`.
    * @example const tag = await Tag.firstOrCreate({ slug: 'sale' }, { label: 'On sale' });
    */
-  static firstOrCreate<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+  static firstOrCreate<M extends Model>(this: ModelClass<M>, match: ModelValues<M>, values?: ModelValues<M>): Promise<M> {
     return this.query().firstOrCreate(match, values);
   }
 
@@ -243,7 +257,7 @@ export abstract class ModelStatics {
    * The first model matching `match` updated with `values` (changed columns only), else one inserted with both.
    * @example await Price.updateOrCreate({ sku: 'A-1' }, { amount: 12 });
    */
-  static updateOrCreate<M extends Model>(this: ModelClass<M>, match: Match, values?: Match): Promise<M> {
+  static updateOrCreate<M extends Model>(this: ModelClass<M>, match: ModelValues<M>, values?: ModelValues<M>): Promise<M> {
     return this.query().updateOrCreate(match, values);
   }
 

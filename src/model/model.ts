@@ -22,7 +22,7 @@ import { deleteModel, refreshModel, restoreModel, saveModel } from './persistenc
 import { append, makeHidden, makeVisible, serialiseModel } from './serialisation.js';
 import { assertSoftDeletes, isTrashed } from './soft-deletes.js';
 import type { ConnectionName, TableName } from '../types/register.js';
-import type { ModelValues, TableOf, TypedCasts, TypedModelBase } from '../types/typed-model.js';
+import type { ModelColumn, ModelValues, TableOf, TypedCasts, TypedModelBase } from '../types/typed-model.js';
 
 /**
  * A table row as an object, on the connection its class names. Subclasses
@@ -81,11 +81,11 @@ export class Model extends ModelStatics {
     connection: N,
     table: TB,
     options: { casts?: C } = {},
-  ): TypedModelBase<TB, TableOf<N, TB>, C> {
+  ): TypedModelBase<N, TB, TableOf<N, TB>, C> {
     const base = class extends Model {};
     // Statics as a subclass would declare them; nothing else differs from an untyped model.
     Object.assign(base, options.casts === undefined ? { connection, table } : { connection, table, casts: options.casts });
-    return base as unknown as TypedModelBase<TB, TableOf<N, TB>, C>;
+    return base as unknown as TypedModelBase<N, TB, TableOf<N, TB>, C>;
   }
 
   /** True once the row is in the database (read from it, or saved). */
@@ -164,11 +164,11 @@ export class Model extends ModelStatics {
    * `updated_at` with timestamps); the attribute takes the new value and stays clean. Affected rows.
    * @example await product.increment('views'); await product.decrement('stock', 2, { restocked: false });
    */
-  increment(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+  increment(column: ModelColumn<this>, amount: number | bigint = 1, extra?: ModelValues<this>): Promise<number> {
     return incrementModel(this, 'increment', column, amount, extra);
   }
 
-  decrement(column: string, amount: number | bigint = 1, extra?: Record<string, unknown>): Promise<number> {
+  decrement(column: ModelColumn<this>, amount: number | bigint = 1, extra?: ModelValues<this>): Promise<number> {
     return incrementModel(this, 'decrement', column, amount, extra);
   }
 

@@ -1,5 +1,6 @@
 import { DatabaseError } from '../errors/database-error.js';
 import { inputError } from '../query/builder-input.js';
+import type { QueryOf } from '../types/typed-model-query.js';
 import type { Model } from './model.js';
 import type { ModelClass } from './model-class.js';
 import { ModelQuery } from './model-query.js';
@@ -7,7 +8,8 @@ import type { ModelQueryParts } from './model-query-base.js';
 
 /**
  * A local scope: a named narrowing of a model's queries, with the arguments its caller gives.
- * Declare them with `satisfies Scopes<Order>` so `q` is typed and the names stay known:
+ * Declare them with `satisfies Scopes<Order>` so `q` is typed and the names stay known (for a
+ * model made with `Model.for`, `q` is its TypedModelQuery: columns and values checked):
  * @example
  * class Order extends Model {
  *   static scopes = {
@@ -18,7 +20,7 @@ import type { ModelQueryParts } from './model-query-base.js';
  * await Order.query().paid().where('total', '>', 100).get();
  */
 // biome-ignore lint/suspicious/noExplicitAny: each scope declares its own arguments; `Scopes` only gives `q` its type
-export type Scope<M extends Model> = (query: ModelQuery<M>, ...args: any[]) => ModelQuery<M>;
+export type Scope<M extends Model> = (query: QueryOf<M>, ...args: any[]) => QueryOf<M>;
 
 /** `static scopes` of a model: name -> local scope (see `Scope`). */
 export type Scopes<M extends Model> = Record<string, Scope<M>>;
@@ -31,8 +33,11 @@ export type ScopeMethods<C> = C extends { scopes: infer S }
   ? { [K in keyof S]: S[K] extends (query: never, ...args: infer A) => unknown ? (...args: A) => ScopedQuery<C> : never }
   : unknown;
 
-/** The query `C.query()` returns for a model class with `static scopes`: a model query with its scopes as methods. */
-export type ScopedQuery<C> = ModelQuery<C extends { prototype: infer M extends Model } ? M : Model> & ScopeMethods<C>;
+/**
+ * The query `C.query()` returns for a model class with `static scopes`: a model query (typed for
+ * a model made with `Model.for`) with its scopes as methods.
+ */
+export type ScopedQuery<C> = QueryOf<C extends { prototype: infer M extends Model } ? M : Model> & ScopeMethods<C>;
 
 type QueryClass = new (model: ModelClass, parts?: ModelQueryParts<Model>) => ModelQuery<Model>;
 

@@ -2,6 +2,7 @@ import type { Connection } from '../connection/connection.js';
 import { checkColumn, inputError, shown } from './builder-input.js';
 import { columnsOf } from './join-clause.js';
 import type { QueryBuilder } from './query-builder.js';
+import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
 import type { QueryState } from './query-state.js';
 import { type RawSql, rawSql } from './raw-sql.js';
 import type { Conjunction, WhereClause } from './where-clause.js';
@@ -9,9 +10,12 @@ import { betweenOf, inOf, nullOf, whereOf } from './where-input.js';
 
 /** A group of conditions: `where(q => q.where('a', 1).orWhere('b', 2))`. */
 export type WhereCallback = (query: QueryBuilder) => QueryBuilder;
-/** A subquery: a builder of the same connection, or a callback that builds one (`q => q.from('orders')...`). */
-// biome-ignore lint/suspicious/noExplicitAny: any row type: only the subquery's SQL is used
-export type SubQuery = QueryBuilder<any> | ((query: QueryBuilder) => QueryBuilder<any>);
+/**
+ * A subquery: a builder of the same connection (typed by `so-db types` or not: the same object
+ * at run time), or a callback that builds one (`q => q.from('orders')...`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any table and row type: only the subquery's SQL is used
+export type SubQuery = QueryBuilder<any> | TypedQueryBuilder<string, any, any> | ((query: QueryBuilder) => QueryBuilder<any> | TypedQueryBuilder<string, any, any>);
 type BuilderClass<B> = new (connection: Connection, state: QueryState) => B;
 
 /**

@@ -4,13 +4,21 @@ import { type QueryListener, queryEvents } from '../connection/query-events.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import { crossConnectionTransaction, type Participants } from '../transaction/cross-connection-transaction.js';
 import { type RecoverOptions, type RecoveryResult, recoverPrepared } from '../transaction/recovery.js';
-import type { ConnectionName } from '../types/register.js';
+import type { ConnectionName, DatabaseOf, DefaultConnection, DefaultConnectionName, TableName, UntypedTableName } from '../types/register.js';
+import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
 import { registry } from './connection-registry.js';
 
 function connection<N extends ConnectionName>(name: N): Connection<N>;
+function connection(): Connection<DefaultConnection>;
 function connection(name?: ConnectionName): Connection;
 function connection(name?: string): Connection {
   return registry.get(name);
+}
+
+function table<T extends TableName<DefaultConnectionName>>(name: T): TypedQueryBuilder<T, DatabaseOf<DefaultConnectionName>[T]>;
+function table(name: UntypedTableName<DefaultConnectionName>): QueryBuilder;
+function table(name: string): QueryBuilder | TypedQueryBuilder<string, unknown> {
+  return registry.get().table(name);
 }
 
 /**
@@ -82,8 +90,9 @@ export const DB = {
     return queryEvents.listen(listener);
   },
 
-  /** A query builder on a table of the default connection. */
-  table(name: string): QueryBuilder {
-    return registry.get().table(name);
-  },
+  /**
+   * A query builder on a table of the default connection: typed by its columns when `so-db types`
+   * registered the default connection (`DB.table('orders')` as `DB.connection('shop').table('orders')`).
+   */
+  table,
 };

@@ -6,7 +6,7 @@
  *
  * @example
  * declare module 'so-database' {
- *   interface Register { databases: { main: { orders: { id: Generated<number>; total: string } } } }
+ *   interface Register { databases: { main: { orders: { id: Generated<number>; total: string } } }; defaultConnection: 'main' }
  * }
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from the generated file.
@@ -29,3 +29,9 @@ export type TableName<N> = [DatabaseOf<N>] extends [never] ? never : keyof Datab
 
 /** What `table()` takes besides a typed table name: any string on an untyped connection, `'orders as o'` on a typed one. */
 export type UntypedTableName<N> = [DatabaseOf<N>] extends [never] ? string : `${TableName<N>} as ${string}`;
+
+/** The configuration's default connection, as the generated file registered it; never when none is. */
+export type DefaultConnectionName = Register extends { defaultConnection: infer D extends string } ? D : never;
+
+/** The connection `DB.connection()` and `Connection.getInstance()` give without a name: the registered default, else any. */
+export type DefaultConnection = [DefaultConnectionName] extends [never] ? string : DefaultConnectionName;

@@ -1,51 +1,97 @@
+import type { JoinCallback } from '../query/join-clause.js';
 import type { ChunkCallback } from '../query/chunking.js';
 import type { Page } from '../query/pagination.js';
 import type { CursorPage } from '../query/pagination-cursor.js';
 import type { Model } from '../model/model.js';
 import type { ModelQuery, RelationCallback, WhereCallback } from '../model/model-query.js';
 import type { ModelSubQuery } from '../model/model-query-clauses.js';
-import type { ModelColumn, ModelConditions, ModelEagerLoad, ModelSelectColumn, ModelValues, RelationPath, TypesOf, WithCounts } from './typed-model.js';
+import type {
+  ModelColumn,
+  ModelConditions,
+  ModelEagerLoad,
+  ModelListValue,
+  ModelSelectColumn,
+  ModelValues,
+  ModelWhereArgs,
+  RelationPath,
+  TypedModelBrand,
+  TypesOf,
+  WithCounts,
+} from './typed-model.js';
 
 type Direction = 'asc' | 'desc' | 'ASC' | 'DESC';
+type ColumnCondition<M> = Exclude<ModelWhereArgs<M>, [unknown]>;
 
 /**
- * `ModelQuery<M>` as the compiler sees it for a model made with `Model.for(connection, table)`:
- * columns, relation paths and written values are checked against the generated types. The
- * object is the same `ModelQuery` at run time (the rest of its methods: `Order.query()` of a
- * model with scopes, or a cast to `ModelQuery<Order>`).
+ * `ModelQuery<M>` as the compiler sees it for a model made with `Model.for(connection, table)`
+ * (`Order.query()`, `Order.on(name)`, every static query method): columns, the values
+ * conditions compare them with, relation paths and written values are checked against the
+ * generated types. The object is the same `ModelQuery` at run time: the types cost nothing.
+ * A join leaves the table's columns behind: it gives the untyped `ModelQuery<M>`.
  */
 export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   select(...columns: ModelSelectColumn<M>[]): this;
   addSelect(...columns: ModelSelectColumn<M>[]): this;
-  where(column: ModelColumn<M>, value: unknown): this;
-  where(column: ModelColumn<M>, operator: string, value: unknown): this;
+  selectRaw(sql: string, bindings?: readonly unknown[]): this;
+  distinct(): this;
+
+  join(table: string, first: string, operator: string, second: string): ModelQuery<M>;
+  join(table: string, first: string, second: string): ModelQuery<M>;
+  join(table: string, on: JoinCallback): ModelQuery<M>;
+  leftJoin(table: string, first: string, operator: string, second: string): ModelQuery<M>;
+  leftJoin(table: string, first: string, second: string): ModelQuery<M>;
+  leftJoin(table: string, on: JoinCallback): ModelQuery<M>;
+  rightJoin(table: string, first: string, operator: string, second: string): ModelQuery<M>;
+  rightJoin(table: string, first: string, second: string): ModelQuery<M>;
+  rightJoin(table: string, on: JoinCallback): ModelQuery<M>;
+  crossJoin(table: string): ModelQuery<M>;
+
+  /** `('status', 'paid')`, `('total', '>', 100)`, `('note', 'is', null)`: each value of the column's (or its cast's) type. */
+  where(...condition: ColumnCondition<M>): this;
   where(conditions: ModelConditions<M> | WhereCallback): this;
-  orWhere(column: ModelColumn<M>, value: unknown): this;
-  orWhere(column: ModelColumn<M>, operator: string, value: unknown): this;
+  orWhere(...condition: ColumnCondition<M>): this;
   orWhere(conditions: ModelConditions<M> | WhereCallback): this;
-  whereIn(column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): this;
-  whereNotIn(column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): this;
+  whereIn<C extends ModelColumn<M>>(column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): this;
+  whereNotIn<C extends ModelColumn<M>>(column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): this;
+  orWhereIn<C extends ModelColumn<M>>(column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): this;
+  orWhereNotIn<C extends ModelColumn<M>>(column: C, values: readonly ModelListValue<M, C>[] | ModelSubQuery): this;
   whereNull(column: ModelColumn<M>): this;
   whereNotNull(column: ModelColumn<M>): this;
-  whereBetween(column: ModelColumn<M>, range: readonly [unknown, unknown]): this;
-  whereNotBetween(column: ModelColumn<M>, range: readonly [unknown, unknown]): this;
-  orWhereIn(column: ModelColumn<M>, values: readonly unknown[] | ModelSubQuery): this;
   orWhereNull(column: ModelColumn<M>): this;
   orWhereNotNull(column: ModelColumn<M>): this;
+  whereBetween<C extends ModelColumn<M>>(column: C, range: readonly [ModelListValue<M, C>, ModelListValue<M, C>]): this;
+  whereNotBetween<C extends ModelColumn<M>>(column: C, range: readonly [ModelListValue<M, C>, ModelListValue<M, C>]): this;
+  orWhereBetween<C extends ModelColumn<M>>(column: C, range: readonly [ModelListValue<M, C>, ModelListValue<M, C>]): this;
+  orWhereNotBetween<C extends ModelColumn<M>>(column: C, range: readonly [ModelListValue<M, C>, ModelListValue<M, C>]): this;
   whereColumn(first: ModelColumn<M>, operator: string, second: ModelColumn<M>): this;
   whereColumn(first: ModelColumn<M>, second: ModelColumn<M>): this;
+  orWhereColumn(first: ModelColumn<M>, operator: string, second: ModelColumn<M>): this;
+  orWhereColumn(first: ModelColumn<M>, second: ModelColumn<M>): this;
   whereRaw(sql: string, bindings?: readonly unknown[]): this;
   orWhereRaw(sql: string, bindings?: readonly unknown[]): this;
   whereExists(query: ModelSubQuery): this;
   whereNotExists(query: ModelSubQuery): this;
-  orderByRaw(sql: string, bindings?: readonly unknown[]): this;
+  orWhereExists(query: ModelSubQuery): this;
+  orWhereNotExists(query: ModelSubQuery): this;
+  when<V>(value: V, callback: (query: this, value: V) => this, otherwise?: (query: this, value: V) => this): this;
+
+  groupBy(...columns: ModelColumn<M>[]): this;
+  groupByRaw(sql: string, bindings?: readonly unknown[]): this;
+  /** A column, or a select alias. */
+  having(column: string, value: unknown): this;
+  having(column: string, operator: string, value: unknown): this;
+  orHaving(column: string, value: unknown): this;
+  orHaving(column: string, operator: string, value: unknown): this;
+  havingRaw(sql: string, bindings?: readonly unknown[]): this;
+  orHavingRaw(sql: string, bindings?: readonly unknown[]): this;
   orderBy(column: ModelColumn<M>, direction?: Direction): this;
   orderByDesc(column: ModelColumn<M>): this;
-  groupBy(...columns: ModelColumn<M>[]): this;
+  orderByRaw(sql: string, bindings?: readonly unknown[]): this;
   limit(count: number): this;
   offset(count: number): this;
+  lockForUpdate(): this;
+  sharedLock(): this;
   useWriter(): this;
-  when<V>(value: V, callback: (query: this, value: V) => this, otherwise?: (query: this, value: V) => this): this;
 
   with(...relations: ModelEagerLoad<M>[]): this;
   whereHas(relation: RelationPath<M>, callback?: RelationCallback): this;
@@ -66,10 +112,11 @@ export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   pluck<C extends ModelColumn<M>>(column: C): Promise<PluckedValue<M, C>[]>;
   sum(column: ModelColumn<M>): Promise<number>;
   avg(column: ModelColumn<M>): Promise<number | null>;
-  min<V = unknown>(column: ModelColumn<M>): Promise<V | null>;
-  max<V = unknown>(column: ModelColumn<M>): Promise<V | null>;
+  min<C extends ModelColumn<M>>(column: C): Promise<PluckedValue<M, C> | null>;
+  max<C extends ModelColumn<M>>(column: C): Promise<PluckedValue<M, C> | null>;
   cursor(): AsyncIterable<M>;
   lazy(size?: number): AsyncIterable<M>;
+  lazyById(size?: number, column?: ModelColumn<M>): AsyncIterable<M>;
   chunk(size: number, fn: ChunkCallback<M>): Promise<boolean>;
   chunkById(size: number, fn: ChunkCallback<M>, column?: ModelColumn<M>): Promise<boolean>;
   paginate(perPage?: number, page?: number): Promise<Page<M>>;
@@ -82,7 +129,10 @@ export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   firstOrCreate(match: ModelValues<M>, values?: ModelValues<M>): Promise<M>;
   updateOrCreate(match: ModelValues<M>, values?: ModelValues<M>): Promise<M>;
   delete(): Promise<number>;
+  forceDelete(): Promise<number>;
+  restore(): Promise<number>;
   toSql(): { sql: string; bindings: readonly unknown[] };
+  toSQL(): { sql: string; bindings: readonly unknown[] };
 }
 
 /** The type of one attribute, by column name (`'orders.total'` reads `total`). */
@@ -90,3 +140,6 @@ export type PluckedValue<M, C extends string> = C extends `${string}.${infer Nam
 
 /** The query a static query method of model `M` gives: typed for a model made with `Model.for`, else `ModelQuery<M>` as before. */
 export type QueryOf<M extends Model> = [TypesOf<M>] extends [never] ? ModelQuery<M> : TypedModelQuery<M>;
+
+/** An instance of a model made with `Model.for` (what `Order.query()` tells typed models from the others by). */
+export type TypedModel = Model & TypedModelBrand<string, unknown, unknown>;

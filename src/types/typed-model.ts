@@ -4,7 +4,7 @@ import type { QueryBuilder } from '../query/query-builder.js';
 import type { Model } from '../model/model.js';
 import type { ModelClass } from '../model/model-class.js';
 import type { Relation } from '../relations/relation.js';
-import type { ColumnRef, SelectColumn } from './column-names.js';
+import type { ColumnRef, ColumnType, ConditionArgs, ConditionValue, SelectColumn, SourceName } from './column-names.js';
 import type { DatabaseOf, TableName } from './register.js';
 
 /** The key of a typed model's compile-time types. No value carries it: it exists for the compiler only. */
@@ -54,8 +54,16 @@ export type ModelValues<M> = [TypesOf<M>] extends [never]
     ? { [K in keyof Updateable<T>]?: Updateable<T>[K] | (K extends keyof A ? A[K] : never) }
     : Record<string, unknown>;
 
-/** Conditions as an object (`where({ status: 'paid' })`). */
-export type ModelConditions<M> = [TypesOf<M>] extends [never] ? Record<string, unknown> : { readonly [K in ModelColumn<M>]?: unknown };
+/** What a condition on column `C` of a typed model takes: the column's values or its cast attribute's (see ConditionValue). */
+type ConditionOf<T, A, C extends string> = ConditionValue<ColumnType<T, C>> | ConditionValue<A[SourceName<C> & keyof A]>;
+
+/** The value a condition on column `C` of model `M` takes (`unknown` for a model without generated types). */
+export type ModelConditionValue<M, C extends string> = TypesOf<M> extends ModelTypes<string, infer T, infer A> ? ConditionOf<T, A, C> : unknown;
+
+/** Conditions as an object (`where({ status: 'paid' })`): the model's columns, each with its values. */
+export type ModelConditions<M> = [TypesOf<M>] extends [never]
+  ? Record<string, unknown>
+  : { readonly [K in ModelColumn<M>]?: ModelConditionValue<M, K> };
 
 // biome-ignore lint/suspicious/noExplicitAny: any relation, whatever its related model and result.
 type AnyRelation = Relation<any, any>;
@@ -88,9 +96,17 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 /** The model `withCount(...R)` gives: `M` with the counts (a model without generated types stays `M`). */
 export type WithCounts<M, R extends readonly unknown[]> = [TypesOf<M>] extends [never] ? M : M & CountsOf<R>;
 
+/**
+ * Casts the base was given, and no others: the instance's attribute types are fixed by the base
+ * (a class's instance type cannot see its own statics), so a `static casts` on the subclass would
+ * convert at run time while the types said otherwise. Its index signature of `never` makes
+ * such a declaration a compile error (the subclass's static side no longer extends the base's).
+ */
+type BaseCasts<C> = C & { readonly [column: string]: never };
+
 /** The constructor `Model.for(connection, table)` returns: `Model` whose instances have the table's attributes. */
-export type TypedModelBase<TB extends string, T, C> = Omit<typeof Model, 'prototype'> &
-  (new () => Model & CastAttributes<T, C> & TypedModelBrand<TB, T, CastAttributes<T, C>>) & { table: TB; casts: C };
+export type TypedModelBase<N extends string, TB extends string, T, C> = Omit<typeof Model, 'prototype'> &
+  (new () => Model & CastAttributes<T, C> & TypedModelBrand<TB, T, CastAttributes<T, C>>) & { connection: N; table: TB; casts: BaseCasts<C> };
 
 /** The generated interface of table `TB` of connection `N`. */
 export type TableOf<N, TB> = TB extends keyof DatabaseOf<N> ? DatabaseOf<N>[TB] : never;
@@ -107,8 +123,17 @@ export type ModelSelectColumn<M> = [TypesOf<M>] extends [never]
     ? SelectColumn<TB, T>
     : string;
 
-/** `where`'s arguments on a model: `('status', 'paid')`, `('total', '>', 100)`, `({ status: 'paid' })`, `(q => ...)`. */
+/**
+ * `where`'s arguments on a model: `('status', 'paid')`, `('total', '>', 100)`, `({ status: 'paid' })`,
+ * `(q => ...)`; on a typed model each column with its own values (ConditionArgs), on an untyped one anything.
+ */
 export type ModelWhereArgs<M> =
-  | [column: ModelColumn<M>, value: unknown]
-  | [column: ModelColumn<M>, operator: string, value: unknown]
+  | ([TypesOf<M>] extends [never]
+      ? [column: string, value: unknown] | [column: string, operator: string, value: unknown]
+      : TypesOf<M> extends ModelTypes<infer TB, infer T, infer A>
+        ? { [C in ColumnRef<TB, T>]: ConditionArgs<C, ConditionOf<T, A, C>> }[ColumnRef<TB, T>]
+        : never)
   | [conditions: ModelConditions<M> | ((query: QueryBuilder) => QueryBuilder)];
+
+/** A value of an `IN` list or a `BETWEEN` range on column `C` of model `M`: never null. */
+export type ModelListValue<M, C extends string> = [TypesOf<M>] extends [never] ? unknown : NonNullable<ModelConditionValue<M, C>>;

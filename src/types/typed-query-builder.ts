@@ -6,13 +6,13 @@ import type { Page } from '../query/pagination.js';
 import type { CursorPage } from '../query/pagination-cursor.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import type { SubQuery } from '../query/where-builder.js';
-import type { ColumnRef, ColumnValues, SelectColumn, SelectedRow } from './column-names.js';
+import type { ColumnConditionArgs, ColumnRef, ColumnType, ColumnValues, ConditionValue, SelectColumn, SelectedRow } from './column-names.js';
 
 type Direction = 'asc' | 'desc' | 'ASC' | 'DESC';
 
-/** A subquery: the untyped builder's kinds, or a typed builder. */
-// biome-ignore lint/suspicious/noExplicitAny: a subquery of any table and row type.
-type AnySubQuery = SubQuery | TypedQueryBuilder<string, any, any>;
+/** A value of an `IN` list or a `BETWEEN` range on column `C`: the column's values, never null. */
+type ListValue<T, C extends string> = NonNullable<ConditionValue<ColumnType<T, C>>>;
+
 
 /**
  * `QueryBuilder` as the compiler sees it on a table of a typed connection (`conn.table('orders')`
@@ -29,34 +29,33 @@ export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> exte
   selectRaw<R = Record<string, unknown>>(sql: string, bindings?: readonly unknown[]): TypedQueryBuilder<TB, T, O & R>;
   distinct(): this;
 
-  where(column: ColumnRef<TB, T>, value: unknown): this;
-  where(column: ColumnRef<TB, T>, operator: string, value: unknown): this;
+  /** `('status', 'paid')`, `('total', '>', 100)`, `('note', 'is', null)`: each value of the column's type. */
+  where(...condition: ColumnConditionArgs<TB, T>): this;
   where(conditions: ColumnValues<TB, T> | ((query: this) => unknown)): this;
-  orWhere(column: ColumnRef<TB, T>, value: unknown): this;
-  orWhere(column: ColumnRef<TB, T>, operator: string, value: unknown): this;
+  orWhere(...condition: ColumnConditionArgs<TB, T>): this;
   orWhere(conditions: ColumnValues<TB, T> | ((query: this) => unknown)): this;
-  whereIn(column: ColumnRef<TB, T>, values: readonly unknown[] | AnySubQuery): this;
-  whereNotIn(column: ColumnRef<TB, T>, values: readonly unknown[] | AnySubQuery): this;
-  orWhereIn(column: ColumnRef<TB, T>, values: readonly unknown[] | AnySubQuery): this;
-  orWhereNotIn(column: ColumnRef<TB, T>, values: readonly unknown[] | AnySubQuery): this;
+  whereIn<C extends ColumnRef<TB, T>>(column: C, values: readonly ListValue<T, C>[] | SubQuery): this;
+  whereNotIn<C extends ColumnRef<TB, T>>(column: C, values: readonly ListValue<T, C>[] | SubQuery): this;
+  orWhereIn<C extends ColumnRef<TB, T>>(column: C, values: readonly ListValue<T, C>[] | SubQuery): this;
+  orWhereNotIn<C extends ColumnRef<TB, T>>(column: C, values: readonly ListValue<T, C>[] | SubQuery): this;
   whereNull(column: ColumnRef<TB, T>): this;
   whereNotNull(column: ColumnRef<TB, T>): this;
   orWhereNull(column: ColumnRef<TB, T>): this;
   orWhereNotNull(column: ColumnRef<TB, T>): this;
-  whereBetween(column: ColumnRef<TB, T>, range: readonly [unknown, unknown]): this;
-  whereNotBetween(column: ColumnRef<TB, T>, range: readonly [unknown, unknown]): this;
-  orWhereBetween(column: ColumnRef<TB, T>, range: readonly [unknown, unknown]): this;
-  orWhereNotBetween(column: ColumnRef<TB, T>, range: readonly [unknown, unknown]): this;
+  whereBetween<C extends ColumnRef<TB, T>>(column: C, range: readonly [ListValue<T, C>, ListValue<T, C>]): this;
+  whereNotBetween<C extends ColumnRef<TB, T>>(column: C, range: readonly [ListValue<T, C>, ListValue<T, C>]): this;
+  orWhereBetween<C extends ColumnRef<TB, T>>(column: C, range: readonly [ListValue<T, C>, ListValue<T, C>]): this;
+  orWhereNotBetween<C extends ColumnRef<TB, T>>(column: C, range: readonly [ListValue<T, C>, ListValue<T, C>]): this;
   whereColumn(first: ColumnRef<TB, T>, operator: string, second: ColumnRef<TB, T>): this;
   whereColumn(first: ColumnRef<TB, T>, second: ColumnRef<TB, T>): this;
   orWhereColumn(first: ColumnRef<TB, T>, operator: string, second: ColumnRef<TB, T>): this;
   orWhereColumn(first: ColumnRef<TB, T>, second: ColumnRef<TB, T>): this;
   whereRaw(sql: string, bindings?: readonly unknown[]): this;
   orWhereRaw(sql: string, bindings?: readonly unknown[]): this;
-  whereExists(query: AnySubQuery): this;
-  whereNotExists(query: AnySubQuery): this;
-  orWhereExists(query: AnySubQuery): this;
-  orWhereNotExists(query: AnySubQuery): this;
+  whereExists(query: SubQuery): this;
+  whereNotExists(query: SubQuery): this;
+  orWhereExists(query: SubQuery): this;
+  orWhereNotExists(query: SubQuery): this;
   when<V>(value: V, callback: (query: this, value: V) => this, otherwise?: (query: this, value: V) => this): this;
 
   join(table: string, first: string, operator: string, second: string): QueryBuilder;

@@ -14,7 +14,7 @@ describeEachEngine('models typed by Model.for() and so-db types', (engine) => {
     await typed?.cleanup();
   });
 
-  test('unknown columns, values and relations do not compile; typed models compile and read the rows', () => {
+  test('unknown columns, values, relations, scopes, casts and connections do not compile; typed models, scopes and subqueries compile and read the rows', () => {
     const compiled = typed.compile('typed-model.ts');
     assert.equal(compiled.code, 0, `${compiled.output}\n${typed.types}`);
     const result = typed.run<Record<string, unknown>>('typed-model.ts');
@@ -34,6 +34,12 @@ describeEachEngine('models typed by Model.for() and so-db types', (engine) => {
       filled: 'draft',
       legacy: [2],
       onShop: 1,
+      paid: [2],
+      ofUser: 1,
+      overFive: 1,
+      inList: 2,
+      subqueries: [1, 2, 1],
+      incremented: 1,
     });
   });
 });

@@ -15,10 +15,17 @@ describeEachEngine('conn.table() typed by so-db types', (engine) => {
   });
 
   test('the generated file registers its databases with so-database', () => {
-    assert.match(typed.types, /^declare module 'so-database' \{\n {2}interface Register \{\n {4}databases: Databases;\n {2}\}\n\}$/m);
+    assert.match(typed.types, /^declare module 'so-database' \{\n {2}interface Register \{\n {4}databases: Databases;\n {4}defaultConnection: 'shop';\n {2}\}\n\}$/m);
   });
 
-  test('unknown connections, tables and columns do not compile; typed code compiles and reads the rows', () => {
+  test('the default connection is registered only when its types are in the file', async () => {
+    const archive = await typed.project.run(['types', '--connection', 'archive']);
+    assert.equal(archive.code, 0, archive.stderr);
+    assert.match(archive.stdout, /^ {2}interface Register \{\n {4}databases: Databases;\n {2}\}$/m);
+    assert.doesNotMatch(archive.stdout, /defaultConnection/);
+  });
+
+  test('unknown connections, tables, columns and values of the wrong type do not compile; typed code, DB.table and subqueries compile and read the rows', () => {
     const compiled = typed.compile('typed-query-builder.ts');
     assert.equal(compiled.code, 0, `${compiled.output}\n${typed.types}`);
     const result = typed.run<Record<string, unknown>>('typed-query-builder.ts');
@@ -38,6 +45,9 @@ describeEachEngine('conn.table() typed by so-db types', (engine) => {
       aliased: 1,
       inTransaction: 2,
       kysely: 'orders',
+      viaDefault: 1,
+      overFive: 1,
+      subqueries: [1, 1, 1],
     });
   });
 

@@ -41,7 +41,7 @@ export function typesCommand(): Command {
           return 1;
         }
         const schemas = results.map((result) => (result as PromiseFulfilledResult<ConnectionSchema>).value);
-        const source = typeScriptTypes(schemas);
+        const source = typeScriptTypes(schemas, { defaultConnection: loaded.default });
         if (options.out === undefined) {
           process.stdout.write(source);
           return 0;
