@@ -111,7 +111,7 @@ export class Model extends ModelStatics {
    * Sets attributes without `fillable`/`guarded`. Keys that are members of the model
    * (`constructor`, `__proto__`, methods, relations) are still refused: they are never columns.
    */
-  forceFill(attributes: Record<string, unknown>): this {
+  forceFill(attributes: ModelValues<this>): this {
     for (const key of Object.keys(attributes)) assertColumnName(this.constructor as ModelClass, key);
     return this.#assign(attributes);
   }

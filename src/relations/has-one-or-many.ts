@@ -9,9 +9,9 @@ export abstract class HasOneOrMany<R extends Model, Result> extends KeyedRelatio
    * The other attributes go through mass assignment as in `create()`.
    * @example const order = await user.orders().create({ total: 100, status: 'pending' });
    */
-  async create(attributes: Record<string, unknown>): Promise<R> {
+  async create(attributes: ModelValues<R>): Promise<R> {
     const related = new (this.relatedModel())();
-    related.fill(attributes as ModelValues<R>);
+    related.fill(attributes);
     (related as unknown as Record<string, unknown>)[this.relatedKey] = (this.parent as unknown as Record<string, unknown>)[
       this.parentKey
     ];

@@ -2,6 +2,7 @@ import { QueryError } from '../errors/query-error.js';
 import type { Model } from '../model/model.js';
 import { type ModelClass, type ModelReference, resolveModel } from '../model/model-class.js';
 import type { EagerLoad, ModelQuery, RelationCallback, WhereArgs } from '../model/model-query.js';
+import type { ModelColumn, ModelEagerLoad, ModelListValue, ModelWhereArgs, RelationPath } from '../types/typed-model.js';
 import { hasLoadedRelations, loadedRelation } from './loaded-relations.js';
 
 type Constraint<R extends Model> = (query: ModelQuery<R>) => ModelQuery<R>;
@@ -68,39 +69,40 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
     return resolveModel(this.related);
   }
 
-  where(...args: WhereArgs): this {
-    return this.constrain((q) => q.where(...args));
+  // Columns, values and relation paths are the related model's, checked when it is typed (Model.for).
+  where(...args: ModelWhereArgs<R>): this {
+    return this.constrain((q) => q.where(...(args as WhereArgs)));
   }
 
-  orWhere(...args: WhereArgs): this {
-    return this.constrain((q) => q.orWhere(...args));
+  orWhere(...args: ModelWhereArgs<R>): this {
+    return this.constrain((q) => q.orWhere(...(args as WhereArgs)));
   }
 
-  whereIn(column: string, values: readonly unknown[]): this {
+  whereIn<C extends ModelColumn<R>>(column: C, values: readonly ModelListValue<R, C>[]): this {
     return this.constrain((q) => q.whereIn(column, values));
   }
 
-  whereNotIn(column: string, values: readonly unknown[]): this {
+  whereNotIn<C extends ModelColumn<R>>(column: C, values: readonly ModelListValue<R, C>[]): this {
     return this.constrain((q) => q.whereNotIn(column, values));
   }
 
-  whereNull(column: string): this {
+  whereNull(column: ModelColumn<R>): this {
     return this.constrain((q) => q.whereNull(column));
   }
 
-  whereNotNull(column: string): this {
+  whereNotNull(column: ModelColumn<R>): this {
     return this.constrain((q) => q.whereNotNull(column));
   }
 
-  whereHas(relation: string, callback?: RelationCallback): this {
+  whereHas(relation: RelationPath<R>, callback?: RelationCallback): this {
     return this.constrain((q) => q.whereHas(relation, callback));
   }
 
-  orderBy(column: string, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): this {
+  orderBy(column: ModelColumn<R>, direction: 'asc' | 'desc' | 'ASC' | 'DESC' = 'asc'): this {
     return this.constrain((q) => q.orderBy(column, direction));
   }
 
-  orderByDesc(column: string): this {
+  orderByDesc(column: ModelColumn<R>): this {
     return this.constrain((q) => q.orderByDesc(column));
   }
 
@@ -113,8 +115,8 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
   }
 
   /** Eager-loads relations of the related models when this relation runs. */
-  with(...relations: EagerLoad[]): this {
-    return this.constrain((q) => q.with(...relations));
+  with(...relations: ModelEagerLoad<R>[]): this {
+    return this.constrain((q) => q.with(...(relations as EagerLoad[])));
   }
 
   /** Always queries (even when loaded). */
@@ -134,7 +136,7 @@ export abstract class Relation<R extends Model, Result> implements PromiseLike<R
     return this.query().exists();
   }
 
-  pluck<V = unknown>(column: string): Promise<V[]> {
+  pluck<V = unknown>(column: ModelColumn<R>): Promise<V[]> {
     return this.query().pluck<V>(column);
   }
 

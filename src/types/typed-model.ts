@@ -65,14 +65,18 @@ export type ModelConditions<M> = [TypesOf<M>] extends [never]
   ? Record<string, unknown>
   : { readonly [K in ModelColumn<M>]?: ModelConditionValue<M, K> };
 
-// biome-ignore lint/suspicious/noExplicitAny: any relation, whatever its related model and result.
-type AnyRelation = Relation<any, any>;
+/**
+ * What tells a relation from another method: its related model. Read from one member, not by
+ * comparing with `Relation` as a whole: that would compare its methods, whose parameters are
+ * typed by the related model's relations, a cycle the compiler resolves to any (nothing checked).
+ */
+type RelationLike = Pick<Relation<Model, unknown>, 'relatedModel'>;
 
 /** The names of `M`'s relation methods (`user() { return this.belongsTo(User, ...) }`). */
-export type RelationName<M> = { [K in keyof M]-?: M[K] extends () => AnyRelation ? K : never }[keyof M] & string;
+export type RelationName<M> = { [K in keyof M]-?: M[K] extends () => RelationLike ? K : never }[keyof M] & string;
 
 /** The model relation `K` of `M` reads. */
-type RelatedOf<M, K extends keyof M> = M[K] extends () => Relation<infer R, unknown> ? R : never;
+type RelatedOf<M, K extends keyof M> = M[K] extends () => { get(): Promise<(infer R)[]> } ? R : never;
 
 /** `'user'`, `'user.profile'`, ... three levels deep. */
 type Paths<M, Depth extends unknown[]> = Depth['length'] extends 3

@@ -40,6 +40,7 @@ describeEachEngine('models typed by Model.for() and so-db types', (engine) => {
       inList: 2,
       subqueries: [1, 2, 1],
       incremented: 1,
+      viaRelation: 1,
     });
   });
 });
