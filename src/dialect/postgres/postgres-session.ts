@@ -106,7 +106,7 @@ export class PostgresSession implements DriverSession {
       if (this.#broken) throw lostSession();
       return this.#sql.unsafe(sql, params as never[], PREPARED) as unknown as PendingQuery<Row[]>;
     };
-    return new PostgresPortalStream(start, batchSize, (error) => this.#failed(error));
+    return new PostgresPortalStream(start, batchSize, (error) => this.#failed(error), this.#sql.CLOSE);
   }
 
   async close(): Promise<void> {
