@@ -148,7 +148,8 @@ export async function startGalera(options: { size?: number } = {}): Promise<Gale
   const [first, ...others] = nodes as [TestServer, ...TestServer[]];
   await first.start();
   bootstrapped = true;
-  // Joiners one at a time: one donor serves one state transfer at a time.
+  // Joiners one at a time: one donor serves one state transfer at a time. (Copies of node 1's data
+  // directory started together were no faster here: they still asked for a transfer.)
   for (const [i, node] of others.entries()) {
     await node.start();
     await cluster.waitSynced(i + 2);
@@ -168,8 +169,12 @@ export interface AutoFailoverGroup {
   nodes: AutoFailoverNode[];
   /** The node that is primary now (asks each node pg_is_in_recovery()). */
   primary(): Promise<AutoFailoverNode>;
-  /** `pg_autoctl perform failover`: resolves when the monitor reports the new primary and its standbys settled. */
-  failover(): Promise<void>;
+  /**
+   * `pg_autoctl perform failover`: resolves when the monitor reports the new primary and its standbys
+   * settled, with when it started, when the new primary was promoted (a standby stopped being one,
+   * polled every 50 ms) and when the group settled (Date.now() times).
+   */
+  failover(): Promise<{ startedAt: number; promotedAt: number; settledAt: number }>;
   /** Waits until the monitor sees one primary and every other node as a secondary. */
   waitSettled(): Promise<void>;
   /** `postgres://postgres@h1:p1,h2:p2/postgres`: the nodes as one multi-host URL. */
@@ -307,8 +312,29 @@ export async function startAutoFailover(options: { size?: number; maxPreparedTra
       });
     },
     async failover() {
-      await run(PG_AUTOCTL, ['perform', 'failover', '--pgdata', monitorData, '--wait', '60'], { ...owner, env: autoctlEnv(monitorDir) });
-      await group.waitSettled();
+      const old = await group.primary();
+      const started = Date.now();
+      let promotedAt = 0;
+      let switching = true;
+      // When a standby stops being one: the new primary takes writes from then on.
+      const promotion = (async () => {
+        while (switching && promotedAt === 0) {
+          for (const node of nodes) {
+            if (node === old) continue;
+            const standby = await onPostgres(node.port, async (sql) => (await sql`select pg_is_in_recovery() as r`)[0]?.r).catch(() => undefined);
+            if (standby === false && promotedAt === 0) promotedAt = Date.now();
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      try {
+        await run(PG_AUTOCTL, ['perform', 'failover', '--pgdata', monitorData, '--wait', '60'], { ...owner, env: autoctlEnv(monitorDir) });
+        await group.waitSettled();
+      } finally {
+        switching = false;
+        await promotion;
+      }
+      return { startedAt: started, promotedAt, settledAt: Date.now() };
     },
     url(database = 'postgres') {
       return `postgres://postgres@${nodes.map((n) => `${HOST}:${n.port}`).join(',')}/${database}`;
