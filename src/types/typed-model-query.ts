@@ -5,6 +5,7 @@ import type { CursorPage } from '../query/pagination-cursor.js';
 import type { Model } from '../model/model.js';
 import type { ModelQuery, RelationCallback, WhereCallback } from '../model/model-query.js';
 import type { ModelSubQuery } from '../model/model-query-clauses.js';
+import type { ColumnFreeClauses } from './column-free-clauses.js';
 import type {
   ModelColumn,
   ModelConditions,
@@ -29,11 +30,10 @@ type ColumnCondition<M> = Exclude<ModelWhereArgs<M>, [unknown]>;
  * generated types. The object is the same `ModelQuery` at run time: the types cost nothing.
  * A join leaves the table's columns behind: it gives the untyped `ModelQuery<M>`.
  */
-export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
+export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]>, ColumnFreeClauses {
   select(...columns: ModelSelectColumn<M>[]): this;
   addSelect(...columns: ModelSelectColumn<M>[]): this;
   selectRaw(sql: string, bindings?: readonly unknown[]): this;
-  distinct(): this;
 
   join(table: string, first: string, operator: string, second: string): ModelQuery<M>;
   join(table: string, first: string, second: string): ModelQuery<M>;
@@ -67,31 +67,14 @@ export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   whereColumn(first: ModelColumn<M>, second: ModelColumn<M>): this;
   orWhereColumn(first: ModelColumn<M>, operator: string, second: ModelColumn<M>): this;
   orWhereColumn(first: ModelColumn<M>, second: ModelColumn<M>): this;
-  whereRaw(sql: string, bindings?: readonly unknown[]): this;
-  orWhereRaw(sql: string, bindings?: readonly unknown[]): this;
   whereExists(query: ModelSubQuery): this;
   whereNotExists(query: ModelSubQuery): this;
   orWhereExists(query: ModelSubQuery): this;
   orWhereNotExists(query: ModelSubQuery): this;
-  when<V>(value: V, callback: (query: this, value: V) => this, otherwise?: (query: this, value: V) => this): this;
 
   groupBy(...columns: ModelColumn<M>[]): this;
-  groupByRaw(sql: string, bindings?: readonly unknown[]): this;
-  /** A column, or a select alias. */
-  having(column: string, value: unknown): this;
-  having(column: string, operator: string, value: unknown): this;
-  orHaving(column: string, value: unknown): this;
-  orHaving(column: string, operator: string, value: unknown): this;
-  havingRaw(sql: string, bindings?: readonly unknown[]): this;
-  orHavingRaw(sql: string, bindings?: readonly unknown[]): this;
   orderBy(column: ModelColumn<M>, direction?: Direction): this;
   orderByDesc(column: ModelColumn<M>): this;
-  orderByRaw(sql: string, bindings?: readonly unknown[]): this;
-  limit(count: number): this;
-  offset(count: number): this;
-  lockForUpdate(): this;
-  sharedLock(): this;
-  useWriter(): this;
 
   with(...relations: ModelEagerLoad<M>[]): this;
   whereHas(relation: RelationPath<M>, callback?: RelationCallback): this;
@@ -108,7 +91,6 @@ export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   find(id: unknown): Promise<M | null>;
   findOrFail(id: unknown): Promise<M>;
   count(column?: ModelColumn<M> | '*'): Promise<number>;
-  exists(): Promise<boolean>;
   pluck<C extends ModelColumn<M>>(column: C): Promise<PluckedValue<M, C>[]>;
   sum(column: ModelColumn<M>): Promise<number>;
   avg(column: ModelColumn<M>): Promise<number | null>;
@@ -128,11 +110,8 @@ export interface TypedModelQuery<M extends Model> extends PromiseLike<M[]> {
   firstOrNew(match: ModelValues<M>, values?: ModelValues<M>): Promise<M>;
   firstOrCreate(match: ModelValues<M>, values?: ModelValues<M>): Promise<M>;
   updateOrCreate(match: ModelValues<M>, values?: ModelValues<M>): Promise<M>;
-  delete(): Promise<number>;
   forceDelete(): Promise<number>;
   restore(): Promise<number>;
-  toSql(): { sql: string; bindings: readonly unknown[] };
-  toSQL(): { sql: string; bindings: readonly unknown[] };
 }
 
 /** The type of one attribute, by column name (`'orders.total'` reads `total`). */

@@ -6,6 +6,7 @@ import type { Page } from '../query/pagination.js';
 import type { CursorPage } from '../query/pagination-cursor.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import type { SubQuery } from '../query/where-builder.js';
+import type { ColumnFreeClauses } from './column-free-clauses.js';
 import type { ColumnConditionArgs, ColumnRef, ColumnType, ColumnValues, ConditionValue, SelectColumn, SelectedRow } from './column-names.js';
 
 type Direction = 'asc' | 'desc' | 'ASC' | 'DESC';
@@ -23,11 +24,10 @@ type ListValue<T, C extends string> = NonNullable<ConditionValue<ColumnType<T, C
  *
  * `TB` is the table name, `T` its generated interface, `O` the row type.
  */
-export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> extends PromiseLike<O[]> {
+export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> extends PromiseLike<O[]>, ColumnFreeClauses {
   select<C extends SelectColumn<TB, T>>(...columns: C[]): TypedQueryBuilder<TB, T, SelectedRow<T, C>>;
   addSelect<C extends SelectColumn<TB, T>>(...columns: C[]): TypedQueryBuilder<TB, T, O & SelectedRow<T, C>>;
   selectRaw<R = Record<string, unknown>>(sql: string, bindings?: readonly unknown[]): TypedQueryBuilder<TB, T, O & R>;
-  distinct(): this;
 
   /** `('status', 'paid')`, `('total', '>', 100)`, `('note', 'is', null)`: each value of the column's type. */
   where(...condition: ColumnConditionArgs<TB, T>): this;
@@ -50,13 +50,10 @@ export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> exte
   whereColumn(first: ColumnRef<TB, T>, second: ColumnRef<TB, T>): this;
   orWhereColumn(first: ColumnRef<TB, T>, operator: string, second: ColumnRef<TB, T>): this;
   orWhereColumn(first: ColumnRef<TB, T>, second: ColumnRef<TB, T>): this;
-  whereRaw(sql: string, bindings?: readonly unknown[]): this;
-  orWhereRaw(sql: string, bindings?: readonly unknown[]): this;
   whereExists(query: SubQuery): this;
   whereNotExists(query: SubQuery): this;
   orWhereExists(query: SubQuery): this;
   orWhereNotExists(query: SubQuery): this;
-  when<V>(value: V, callback: (query: this, value: V) => this, otherwise?: (query: this, value: V) => this): this;
 
   join(table: string, first: string, operator: string, second: string): QueryBuilder;
   join(table: string, first: string, second: string): QueryBuilder;
@@ -71,22 +68,8 @@ export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> exte
   from(table: string): QueryBuilder;
 
   groupBy(...columns: ColumnRef<TB, T>[]): this;
-  groupByRaw(sql: string, bindings?: readonly unknown[]): this;
-  /** A column, or a select alias. */
-  having(column: string, value: unknown): this;
-  having(column: string, operator: string, value: unknown): this;
-  orHaving(column: string, value: unknown): this;
-  orHaving(column: string, operator: string, value: unknown): this;
-  havingRaw(sql: string, bindings?: readonly unknown[]): this;
-  orHavingRaw(sql: string, bindings?: readonly unknown[]): this;
   orderBy(column: ColumnRef<TB, T>, direction?: Direction): this;
   orderByDesc(column: ColumnRef<TB, T>): this;
-  orderByRaw(sql: string, bindings?: readonly unknown[]): this;
-  limit(count: number): this;
-  offset(count: number): this;
-  lockForUpdate(): this;
-  sharedLock(): this;
-  useWriter(): this;
 
   get(): Promise<O[]>;
   first(): Promise<O | null>;
@@ -94,7 +77,6 @@ export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> exte
   value<C extends ColumnRef<TB, T>>(column: C): Promise<SelectedRow<T, C>[keyof SelectedRow<T, C>] | null>;
   pluck<C extends ColumnRef<TB, T>>(column: C): Promise<SelectedRow<T, C>[keyof SelectedRow<T, C>][]>;
   count(column?: ColumnRef<TB, T> | '*'): Promise<number>;
-  exists(): Promise<boolean>;
   sum(column: ColumnRef<TB, T>): Promise<number>;
   min<C extends ColumnRef<TB, T>>(column: C): Promise<SelectedRow<T, C>[keyof SelectedRow<T, C>] | null>;
   max<C extends ColumnRef<TB, T>>(column: C): Promise<SelectedRow<T, C>[keyof SelectedRow<T, C>] | null>;
@@ -118,7 +100,4 @@ export interface TypedQueryBuilder<TB extends string, T, O = Selectable<T>> exte
   update(values: Updateable<T>): Promise<number>;
   increment(column: ColumnRef<TB, T>, amount?: number | bigint, extra?: Updateable<T>): Promise<number>;
   decrement(column: ColumnRef<TB, T>, amount?: number | bigint, extra?: Updateable<T>): Promise<number>;
-  delete(): Promise<number>;
-  toSql(): { sql: string; bindings: readonly unknown[] };
-  toSQL(): { sql: string; bindings: readonly unknown[] };
 }
