@@ -2,20 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { Connection, DB, DatabaseError } from '../../src/index.js';
 import { autoIncrement, describeEachEngine, type ThrowawayDatabase } from '../support/engines.js';
-
-/** Resolves when `signal()` is called: lets two flows take turns without sleeping. */
-function latch(): { wait: Promise<void>; signal: () => void } {
-  let signal!: () => void;
-  const wait = new Promise<void>((resolve) => {
-    signal = resolve;
-  });
-  return { wait, signal };
-}
-
-/** Starts `fn` as its own flow, the way a new request would arrive. */
-function inNewFlow<T>(fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => setImmediate(() => fn().then(resolve, reject)));
-}
+import { inNewFlow, latch } from '../support/flows.js';
 
 describeEachEngine('per-connection transactions', (engine) => {
   let database: ThrowawayDatabase;
