@@ -25,15 +25,10 @@ export interface ServerStatus {
   latencyMs?: number;
 }
 
-const VERSION_SQL: Readonly<Record<DriverName, string>> = {
-  mysql: 'SELECT VERSION() AS version',
-  pgsql: `SELECT current_setting('server_version') AS version`,
-  sqlite: 'SELECT sqlite_version() AS version',
-};
-
 /** Where a server is, as the CLI shows it: host:port/database or the SQLite file; never the password. */
 export function describeServer(driver: DriverName, server: ServerConfig): Pick<ServerStatus, 'host' | 'port' | 'database' | 'target'> {
-  if (driver === 'sqlite') {
+  // An engine that opens a local file (SQLite) has no server to name.
+  if (dialectFor(driver).databaseFile !== undefined) {
     const file = server.database === ':memory:' ? ':memory:' : displayPath(server.database);
     return { host: null, port: null, database: file, target: file };
   }
@@ -63,7 +58,7 @@ export async function probeServer(
   let session: DriverSession | undefined;
   try {
     session = await dialect.openSession(server, { connection: config.name, readOnly: true, onBroken: () => {} });
-    const rows = await session.all(VERSION_SQL[config.driver], []);
+    const rows = await session.all(dialect.catalog.versionSql, []);
     const start = performance.now();
     await session.all('SELECT 1', []);
     const latencyMs = Math.round((performance.now() - start) * 100) / 100;

@@ -1,8 +1,6 @@
 import type { DriverName, NormalizedConnectionConfig, ServerConfig } from '../config/types.js';
 import type { Dialect, DriverSession, Row, WriteResult } from '../dialect/dialect.js';
 import { dialectFor } from '../dialect/dialects.js';
-import { questionToDollar } from '../dialect/postgres/question-to-dollar.js';
-import { sqlTextCache } from '../dialect/sql-text-cache.js';
 import { ConnectionError } from '../errors/connection-errors.js';
 import { DatabaseError } from '../errors/database-error.js';
 import { ReadOnlyError } from '../errors/read-only-error.js';
@@ -18,6 +16,7 @@ import { PooledRowStream, type RowSource } from './pooled-row-stream.js';
 import { queryEvents, type ReplicaHealthChange } from './query-events.js';
 import { type ReadWriteRouter, WRITER } from './read-write-router.js';
 import { checkBatchSize, DEFAULT_BATCH_SIZE, streamedRows } from './row-cursor.js';
+import type { Statement } from './statement.js';
 import type { InsertResult, StatementKind } from './statement-kind.js';
 import { type PooledSession, SessionPool } from './session-pool.js';
 import { type OpenedStream, type StreamHost, type StreamRequest, StatementStream } from './statement-stream.js';
@@ -30,18 +29,6 @@ interface Executor {
   allNow?(sql: string, params: readonly unknown[]): Row[] | undefined;
   firstNow?(sql: string, params: readonly unknown[]): Row | null | undefined;
   execNow?(sql: string, params: readonly unknown[]): WriteResult | undefined;
-}
-
-/** `?` to `$n` translations, shared by every PostgreSQL connection. */
-const dollarSql = sqlTextCache<string>();
-
-function toDollar(sql: string): string {
-  let translated = dollarSql.get(sql);
-  if (translated === undefined) {
-    translated = questionToDollar(sql);
-    dollarSql.set(sql, translated);
-  }
-  return translated;
 }
 
 function nothing(): void {}
@@ -70,7 +57,8 @@ export class Connection<Name extends string = string> {
   readonly dialect: Dialect;
   readonly #config: NormalizedConnectionConfig;
   readonly #transactions: ConnectionTransactions;
-  readonly #placeholdersAsDollar: boolean;
+  /** `?` to the engine's placeholders; undefined where `?` is its own. */
+  readonly #fromQuestionMarks: ((sql: string) => string) | undefined;
   /** Read/write splitting: `read` servers are configured. */
   readonly #split: boolean;
   #writer: SessionPool | undefined;
@@ -86,10 +74,9 @@ export class Connection<Name extends string = string> {
     this.readOnly = config.readOnly;
     this.#config = config;
     this.dialect = dialectFor(config.driver, config.topology);
-    this.#placeholdersAsDollar = this.dialect.placeholders === 'dollar';
+    this.#fromQuestionMarks = this.dialect.fromQuestionMarks;
     this.#split = config.read.length > 0;
-    const begin = (config.readOnly && this.dialect.readOnlyBeginStatement) || this.dialect.beginStatement;
-    this.#transactions = new ConnectionTransactions(this.#transactionHost(), begin);
+    this.#transactions = new ConnectionTransactions(this.#transactionHost(), config.readOnly);
   }
 
   /**
@@ -106,31 +93,31 @@ export class Connection<Name extends string = string> {
 
   /** Rows as plain objects. */
   select<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
-    return this.run('select', sql, bindings) as Promise<T[]>;
+    return this.run({ kind: 'select', sql, bindings }) as Promise<T[]>;
   }
 
   /** The first row, or null. */
   selectOne<T = Row>(sql: string, bindings: readonly unknown[] = []): Promise<T | null> {
-    return this.runFirst(sql, bindings) as Promise<T | null>;
+    return this.runFirst({ kind: 'select', sql, bindings }) as Promise<T | null>;
   }
 
   insert(sql: string, bindings: readonly unknown[] = []): Promise<InsertResult> {
-    return this.run('insert', sql, bindings) as Promise<WriteResult>;
+    return this.run({ kind: 'insert', sql, bindings }) as Promise<WriteResult>;
   }
 
   /** Affected rows. */
   async update(sql: string, bindings: readonly unknown[] = []): Promise<number> {
-    return ((await this.run('update', sql, bindings)) as WriteResult).affectedRows;
+    return ((await this.run({ kind: 'update', sql, bindings })) as WriteResult).affectedRows;
   }
 
   /** Affected rows. */
   async delete(sql: string, bindings: readonly unknown[] = []): Promise<number> {
-    return ((await this.run('delete', sql, bindings)) as WriteResult).affectedRows;
+    return ((await this.run({ kind: 'delete', sql, bindings })) as WriteResult).affectedRows;
   }
 
   /** Any other statement (DDL, SET, ...). Resolves to true, as Laravel's does. */
   async statement(sql: string, bindings: readonly unknown[] = []): Promise<boolean> {
-    await this.run('statement', sql, bindings);
+    await this.run({ kind: 'statement', sql, bindings });
     return true;
   }
 
@@ -212,18 +199,11 @@ export class Connection<Name extends string = string> {
   }
 
   /**
-   * @internal The one path of every statement. `sql` uses `?` placeholders
-   * unless `native` says it is already in the engine's own syntax; `needsWriter`
-   * marks a read that must not go to a replica (locking read, `useWriter()`).
+   * @internal The one path of every statement: rows for a read (or a write that returns
+   * rows), else what the write did.
    */
-  run(
-    kind: StatementKind,
-    sql: string,
-    bindings: readonly unknown[],
-    native = false,
-    needsWriter = false,
-  ): Promise<Row[] | WriteResult> {
-    return this.#dispatch(kind, sql, bindings, native, needsWriter, false) as Promise<Row[] | WriteResult>;
+  run(statement: Statement): Promise<Row[] | WriteResult> {
+    return this.#dispatch(statement, false) as Promise<Row[] | WriteResult>;
   }
 
   /**
@@ -231,37 +211,32 @@ export class Connection<Name extends string = string> {
    * the row is taken where the result settles, not in a `.then` of its own (a promise and a
    * microtask less on a key lookup).
    */
-  runFirst(sql: string, bindings: readonly unknown[], native = false, needsWriter = false): Promise<Row | null> {
-    return this.#dispatch('select', sql, bindings, native, needsWriter, true) as Promise<Row | null>;
+  runFirst(read: Statement & { readonly kind: 'select' }): Promise<Row | null> {
+    return this.#dispatch(read, true) as Promise<Row | null>;
   }
 
   /** `run`; `first`: the result is the first row or null (`runFirst`). */
-  #dispatch(
-    kind: StatementKind,
-    sql: string,
-    bindings: readonly unknown[],
-    native: boolean,
-    needsWriter: boolean,
-    first: boolean,
-  ): Promise<unknown> {
+  #dispatch(statement: Statement, first: boolean): Promise<unknown> {
     // Not async: outside a transaction the statement's own promise is the only one made here.
     // Each async frame and await is a promise, and on Node 20/22 AsyncLocalStorage runs
     // promise hooks on every one (about 0.2 µs each, bench/FINDINGS.md).
     try {
-      if (this.readOnly) this.#checkReadOnly(kind, sql);
+      const { kind, sql, bindings } = statement;
+      if (this.readOnly) this.#checkReadOnly(statement);
       // Before any driver: a binding it cannot send fails there, or hangs a PostgreSQL session.
       if (bindings.length !== 0) checkBindings(this.name, this.dialect, kind, sql, bindings);
-      const text = native || !this.#placeholdersAsDollar ? sql : toDollar(sql);
+      const text = this.#nativeSql(sql, statement.native);
+      const returnsRows = kind === 'select' || statement.returnsRows === true;
       const frame = this.#transactions.current();
       if (frame !== undefined) {
         const session = frame.sessionNow;
-        if (session === undefined) return this.#runInTransaction(frame, kind, text, bindings, first);
+        if (session === undefined) return this.#runInTransaction(frame, kind, text, bindings, returnsRows, first);
         if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
-        return this.#execute(session.driver, this.#config.write, kind === 'select', text, bindings, this.#split ? 'write' : undefined, first);
+        return this.#execute(session.driver, this.#config.write, returnsRows, text, bindings, this.#split ? 'write' : undefined, first);
       }
-      if (this.#split) return this.#runSplit(kind, text, bindings, needsWriter, first);
+      if (this.#split) return this.#runSplit(statement, text, returnsRows, first);
       const pool = this.#writer ?? this.#openWriter();
-      return this.#execute(pool, pool.server, kind === 'select', text, bindings, undefined, first);
+      return this.#execute(pool, pool.server, returnsRows, text, bindings, undefined, first);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -271,9 +246,14 @@ export class Connection<Name extends string = string> {
    * A read-only connection sends reads only, and no read that would change its session
    * (`SET`, `BEGIN`, `PRAGMA x = y`, `set_config()`): the dialect recognises them.
    */
-  #checkReadOnly(kind: StatementKind, sql: string): void {
-    if (kind !== 'select') throw ReadOnlyError.forConnection(this.name, kind);
-    this.#checkReadOnlyRead(kind, sql);
+  #checkReadOnly(statement: Statement): void {
+    if (statement.kind !== 'select') throw ReadOnlyError.forConnection(this.name, statement.operation ?? statement.kind);
+    this.#checkReadOnlyRead(statement.kind, statement.sql);
+  }
+
+  /** The SQL in the engine's placeholders: as it is when `native`, else translated from `?` where the engine needs it. */
+  #nativeSql(sql: string, native: boolean | undefined): string {
+    return native === true || this.#fromQuestionMarks === undefined ? sql : this.#fromQuestionMarks(sql);
   }
 
   /** A read on a read-only connection must not change the session (`method` names the caller in the error). */
@@ -288,29 +268,25 @@ export class Connection<Name extends string = string> {
     kind: StatementKind,
     sql: string,
     bindings: readonly unknown[],
+    returnsRows: boolean,
     first: boolean,
   ): Promise<unknown> {
     if (this.#split && kind !== 'select') this.#routerOrNew().wrote();
     const executor = (await frame.usableSession()).driver;
-    return this.#execute(executor, this.#config.write, kind === 'select', sql, bindings, this.#split ? 'write' : undefined, first);
+    return this.#execute(executor, this.#config.write, returnsRows, sql, bindings, this.#split ? 'write' : undefined, first);
   }
 
   /** A statement of a read/write connection outside a transaction: see ReadWriteRouter for the rules. */
-  async #runSplit(
-    kind: StatementKind,
-    sql: string,
-    bindings: readonly unknown[],
-    needsWriter: boolean,
-    first: boolean,
-  ): Promise<unknown> {
+  async #runSplit(statement: Statement, sql: string, returnsRows: boolean, first: boolean): Promise<unknown> {
+    const { kind, bindings } = statement;
     const router = this.#routerOrNew();
     if (kind !== 'select') router.wrote(); // synchronously, so the caller's flow sees it
     for (;;) {
-      const routed = router.route(kind, sql, needsWriter);
+      const routed = router.route(kind, sql, statement.needsWriter === true);
       const target = typeof routed === 'number' ? routed : await routed;
       if (target === WRITER) {
         const pool = this.#writer ?? this.#openWriter();
-        return this.#execute(pool, pool.server, kind === 'select', sql, bindings, 'write', first);
+        return this.#execute(pool, pool.server, returnsRows, sql, bindings, 'write', first);
       }
       try {
         const rows = await this.#onReplica(target, router.replicaSql(sql), bindings);
@@ -353,7 +329,7 @@ export class Connection<Name extends string = string> {
   async #openStream(sql: string, bindings: readonly unknown[], request: StreamRequest): Promise<OpenedStream> {
     if (this.readOnly) this.#checkReadOnlyRead(request.method, sql);
     if (bindings.length !== 0) checkBindings(this.name, this.dialect, request.method, sql, bindings);
-    const text = request.native === true || !this.#placeholdersAsDollar ? sql : toDollar(sql);
+    const text = this.#nativeSql(sql, request.native);
     const { batchSize } = request;
     const frame = this.#transactions.current();
     if (frame !== undefined) {
@@ -552,6 +528,7 @@ export class Connection<Name extends string = string> {
   #transactionHost(): TransactionHost {
     return {
       name: this.name,
+      sql: this.dialect.transactionSql,
       reserveSession: () => (this.#writer ?? this.#openWriter()).reserve(),
       // Back to the pool it came from, even if close() replaced that pool meanwhile.
       releaseSession: (session: PooledSession) => session.pool.release(session),

@@ -8,8 +8,9 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { Row } from '../dialect/dialect.js';
+import { isLockingRead } from '../dialect/locking-read.js';
+import type { TransactionSql } from '../dialect/transaction-sql.js';
 import { DatabaseError } from '../errors/database-error.js';
-import { ReadOnlyError } from '../errors/read-only-error.js';
 import type { Connection } from './connection.js';
 import type { StatementKind } from './statement-kind.js';
 
@@ -36,7 +37,6 @@ const LOCKING = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare
 const RAW_READ = /^[\s(]*(?:select|with|show|explain|values|describe|desc|table)\b|^\s*pragma\s+[\w.]+\s*(?:\([^)]*\))?\s*;?\s*$/i;
 const RAW_WRITE = /^[\s(]*(insert|update|delete|replace)\b/i;
 const RETURNING = /\breturning\b/i;
-const LOCKING_READ = /\bfor\s+(?:update|share|no\s+key\s+update|key\s+share)\b|\block\s+in\s+share\s+mode\b/i;
 const LEADING_COMMENTS = /^(?:\s*(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/))+/;
 
 interface NodeFields extends OperationNode {
@@ -54,7 +54,7 @@ interface NodeFields extends OperationNode {
 export function planRawStatement(sql: string): StatementPlan {
   const text = sql.replace(LEADING_COMMENTS, '');
   if (RAW_READ.test(text)) {
-    return { kind: 'select', returnsRows: false, needsWriter: LOCKING_READ.test(text), operation: 'select' };
+    return { kind: 'select', returnsRows: false, needsWriter: isLockingRead(text), operation: 'select' };
   }
   const write = RAW_WRITE.exec(text);
   if (write !== null) {
@@ -90,14 +90,10 @@ function toBigInt(value: unknown): bigint | undefined {
 /** Runs one Kysely-compiled statement through the connection's single path. */
 async function execute(connection: Connection, compiled: CompiledQuery, writer: boolean): Promise<QueryResult<Row>> {
   const how = plan(compiled);
-  if (how.kind !== 'select' && connection.readOnly) throw ReadOnlyError.forConnection(connection.name, how.operation);
-  if (how.returnsRows) {
-    // A write that returns rows: read through the row path, on the writer.
-    const rows = (await connection.run('select', compiled.sql, compiled.parameters, true, true)) as Row[];
-    return { rows, numAffectedRows: BigInt(rows.length) };
-  }
-  const result = await connection.run(how.kind, compiled.sql, compiled.parameters, true, how.needsWriter || writer);
-  if (Array.isArray(result)) return { rows: result };
+  const statement = { ...how, sql: compiled.sql, bindings: compiled.parameters, native: true, needsWriter: how.needsWriter || writer };
+  const result = await connection.run(statement);
+  // A write that returns rows (RETURNING): its rows are the result.
+  if (Array.isArray(result)) return how.returnsRows ? { rows: result, numAffectedRows: BigInt(result.length) } : { rows: result };
   const insertId = toBigInt(result.insertId);
   return {
     rows: [],
@@ -211,19 +207,23 @@ export class ConnectionDriver implements Driver {
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`SAVEPOINT ${this.#quote(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(this.#sql.savepoint(this.#quote(name))));
   }
 
   async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`ROLLBACK TO SAVEPOINT ${this.#quote(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(this.#sql.rollbackToSavepoint(this.#quote(name))));
   }
 
   async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`RELEASE SAVEPOINT ${this.#quote(name)}`));
+    await connection.executeQuery(CompiledQuery.raw(this.#sql.releaseSavepoint(this.#quote(name))));
   }
 
   /** The pool belongs to the registry; `db.destroy()` leaves it open. */
   async destroy(): Promise<void> {}
+
+  get #sql(): TransactionSql {
+    return this.#connection.dialect.transactionSql;
+  }
 
   #quote(name: string): string {
     return this.#connection.dialect.quoteIdentifier(name);

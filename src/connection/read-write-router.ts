@@ -1,3 +1,4 @@
+import { isLockingRead } from '../dialect/locking-read.js';
 import { ConnectionError } from '../errors/connection-errors.js';
 import { flowWrites } from '../transaction/flow-writes.js';
 import type { ReplicaHealth } from './replica-health.js';
@@ -22,9 +23,6 @@ export interface ReadWriteRouterOptions {
   /** Present when `readYourWrites` is 'causal': the read as sent to see every earlier write (Galera). */
   causalRead?(sql: string): string;
 }
-
-// Locking reads must see and lock the writer's rows. A false positive (the words in a string literal) only costs a replica read.
-const LOCKING_READ = /\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
 
 /**
  * Where a statement of a read/write connection runs, by these rules in order:
@@ -68,7 +66,7 @@ export class ReadWriteRouter {
 
   /** The route of a statement outside a transaction: WRITER or a replica index. */
   route(kind: StatementKind, sql: string, needsWriter: boolean): number | Promise<number> {
-    if (kind !== 'select' || needsWriter || LOCKING_READ.test(sql)) return WRITER;
+    if (kind !== 'select' || needsWriter || isLockingRead(sql)) return WRITER;
     if (this.#tracksWrites) {
       const mark = flowWrites.mark(this.#options.owner);
       if (mark !== undefined) {

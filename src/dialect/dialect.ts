@@ -2,6 +2,7 @@ import type { DatabaseIntrospector, DialectAdapter, Expression, Kysely, QueryCom
 import type { DriverName, ServerConfig } from '../config/types.js';
 import type { DatabaseError } from '../errors/database-error.js';
 import type { SqlSyntax } from './sql-scanner.js';
+import type { TransactionSql } from './transaction-sql.js';
 
 export type Row = Record<string, unknown>;
 
@@ -153,8 +154,11 @@ export interface Dialect {
   readonly driver: DriverName;
   /** npm package that provides the driver. */
   readonly packageName: string;
-  /** `?` (MySQL, SQLite) or `$1` (PostgreSQL) in the SQL the session takes. */
-  readonly placeholders: 'question' | 'dollar';
+  /**
+   * SQL written with `?` placeholders in the syntax the session takes (PostgreSQL: `$1`);
+   * absent where `?` is the engine's own (MySQL, SQLite).
+   */
+  readonly fromQuestionMarks?: (sql: string) => string;
   /** How the engine writes strings, quoted names and comments: where a `?` is text, not a placeholder. */
   readonly sqlSyntax: SqlSyntax;
   /**
@@ -202,9 +206,8 @@ export interface Dialect {
   readonly compiler: Kysely<any>;
   /** Kysely's parts for this engine, for a Kysely instance that executes through a Connection. */
   readonly kysely: KyselyParts;
-  readonly beginStatement: string;
-  /** BEGIN on a read-only connection, where it differs (SQLite: IMMEDIATE takes a write lock, refused by query_only). */
-  readonly readOnlyBeginStatement?: string;
+  /** BEGIN, COMMIT, ROLLBACK and savepoints. */
+  readonly transactionSql: TransactionSql;
   /** LIMIT that means "no limit", for an OFFSET without LIMIT where the engine needs one (null: not needed). */
   readonly unlimited: number | bigint | null;
   /** Clause for a shared-lock read, or null where the engine has none. */
@@ -233,8 +236,22 @@ export interface Dialect {
   quoteIdentifier(name: string): string;
   /** Replication queries for read/write splitting (lag, read-your-writes); absent where the engine has no replicas. */
   readonly replication?: ReplicationSql;
+  /** How a migration run is kept exclusive (and atomic where DDL is transactional). */
+  readonly migrations: MigrationPolicy;
   /** How the engine's catalog lists tables and columns (`so-db types`). */
   readonly catalog: SchemaCatalog;
+}
+
+/** How one engine keeps a migration run exclusive and, where it can, atomic. */
+export interface MigrationPolicy {
+  /** Schema changes roll back with their transaction (PostgreSQL, SQLite). */
+  readonly transactionalDdl: boolean;
+  /** The engine as messages name it. */
+  readonly engine: string;
+  /** Taken first inside the run's transaction, released when it ends; absent where BEGIN itself locks. */
+  readonly transactionLock?: string;
+  /** Held on a session of its own for the whole run, where DDL cannot be in a transaction. */
+  readonly sessionLock?: { acquire: string; release: string; timeoutSeconds: number };
 }
 
 /** Reads of the engine's catalog. */
@@ -244,6 +261,10 @@ export interface SchemaCatalog {
    * its database, in table, then column order. Flags are booleans or 0/1, as the driver returns them.
    */
   readonly columnsSql: string;
+  /** The TypeScript type of a column's values as the driver returns them, from its lower-case `data_type`. */
+  typeScriptType(dataType: string): string;
+  /** One row whose `version` column is the server's version (`so-db status`). */
+  readonly versionSql: string;
 }
 
 /** One row of `SchemaCatalog.columnsSql`. */

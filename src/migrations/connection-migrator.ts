@@ -7,7 +7,8 @@ import { MigrationError } from './migration-error.js';
 import type { MigrationDb, MigrationFile } from './migration-file.js';
 import { type MigrationHelpers, migrationHelpers } from './migration-helpers.js';
 import { displayPath } from './migration-loader.js';
-import { type MigrationPolicy, migrationAdapter, migrationPolicy, withMigrationLock } from './migration-lock.js';
+import type { MigrationPolicy } from '../dialect/dialect.js';
+import { migrationAdapter, withMigrationLock } from './migration-lock.js';
 import { type WipedObjects, wipeSchema } from './schema-wipe.js';
 import { StatementRecorder } from './statement-recorder.js';
 
@@ -83,7 +84,7 @@ export class ConnectionMigrator {
     this.connection = connection;
     this.files = files;
     this.#poolMax = poolMax;
-    this.#policy = migrationPolicy(connection.driver);
+    this.#policy = connection.dialect.migrations;
     this.#helpers = migrationHelpers(connection.driver);
     // On the primary only: a replica that lags would show migrations as not yet applied.
     this.#db = createConnectionKysely(connection, {

@@ -1,53 +1,7 @@
 import type { DialectAdapter } from 'kysely';
-import type { DriverName } from '../config/types.js';
 import type { Connection } from '../connection/connection.js';
+import type { MigrationPolicy } from '../dialect/dialect.js';
 import { MigrationError } from './migration-error.js';
-
-/** How one engine keeps a migration run exclusive and, where it can, atomic. */
-export interface MigrationPolicy {
-  /** Schema changes roll back with their transaction (PostgreSQL, SQLite). */
-  readonly transactionalDdl: boolean;
-  /** The engine as messages name it. */
-  readonly engine: string;
-  /** Taken first inside the run's transaction, released when it ends; absent where BEGIN itself locks. */
-  readonly transactionLock?: string;
-  /** Held on a session of its own for the whole run, where DDL cannot be in a transaction. */
-  readonly sessionLock?: { acquire: string; release: string; timeoutSeconds: number };
-}
-
-const LOCK_TIMEOUT_SECONDS = 3600;
-// Named after the database, so connections to different databases do not wait for each other.
-const MYSQL_LOCK_NAME = `LEFT(CONCAT('kysely_migration:', COALESCE(DATABASE(), '')), 64)`;
-
-/**
- * Per engine, as a capability table: only migrations need these facts, so they live
- * here rather than in every Dialect.
- */
-const POLICIES: Readonly<Record<DriverName, MigrationPolicy>> = {
-  // A transaction-level advisory lock: released by COMMIT or ROLLBACK, or when the session dies.
-  pgsql: {
-    transactionalDdl: true,
-    engine: 'PostgreSQL',
-    transactionLock: `SELECT pg_advisory_xact_lock(hashtext('kysely_migration:' || coalesce(current_schema(), '')))`,
-  },
-  // BEGIN IMMEDIATE takes the database file's write lock; other processes wait (busy timeout).
-  sqlite: { transactionalDdl: true, engine: 'SQLite' },
-  // DDL commits at once, so no transaction: GET_LOCK on a reserved session, released by
-  // RELEASE_LOCK, or by the server when that session ends (a killed process never leaves it held).
-  mysql: {
-    transactionalDdl: false,
-    engine: 'MySQL/MariaDB',
-    sessionLock: {
-      acquire: `SELECT GET_LOCK(${MYSQL_LOCK_NAME}, ${LOCK_TIMEOUT_SECONDS}) AS acquired`,
-      release: `SELECT RELEASE_LOCK(${MYSQL_LOCK_NAME}) AS released`,
-      timeoutSeconds: LOCK_TIMEOUT_SECONDS,
-    },
-  },
-};
-
-export function migrationPolicy(driver: DriverName): MigrationPolicy {
-  return POLICIES[driver];
-}
 
 /**
  * The engine's Kysely adapter as Kysely's Migrator sees it: transactional DDL as the
@@ -73,7 +27,7 @@ export function migrationAdapter(base: DialectAdapter, policy: MigrationPolicy):
  *   `fn`'s statements run and commit one by one on the others.
  */
 export async function withMigrationLock<T>(connection: Connection, poolMax: number, fn: () => Promise<T>): Promise<T> {
-  const policy = migrationPolicy(connection.driver);
+  const policy = connection.dialect.migrations;
   if (connection.inTransaction()) {
     throw new MigrationError(
       `Connection [${connection.name}]: migrations cannot run inside a transaction of the connection; run them outside it.`,

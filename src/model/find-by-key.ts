@@ -37,7 +37,7 @@ export function findByKey<M extends Model>(model: ModelClass<M>, id: unknown): P
     }
     byConnection.set(connection, sql);
   }
-  return connection.run('select', sql, [id], true).then((rows) => {
+  return connection.run({ kind: 'select', sql, bindings: [id], native: true }).then((rows) => {
     const row = (rows as Row[])[0];
     return row === undefined ? null : hydrateOne(model, row, castsOf(model));
   });

@@ -56,6 +56,6 @@ export class ModelBuilder extends QueryBuilder {
     const compiled = buildSelect(dialect, name, state)
       .select((eb) => eb.fn.countAll().as('aggregate'))
       .compile();
-    return (await this.connection.run('select', compiled.sql, compiled.parameters, true, state.useWriter)) as Row[];
+    return (await this.connection.run({ kind: 'select', sql: compiled.sql, bindings: compiled.parameters, native: true, needsWriter: state.useWriter })) as Row[];
   }
 }

@@ -33,7 +33,7 @@ export async function incrementColumn(
   }
   const extras = checkExtra(connection, method, column, extra);
   const compiled = compileIncrement(connection, state, column, method === 'increment' ? '+' : '-', amount, extras);
-  return ((await connection.run('update', compiled.sql, compiled.parameters, true)) as WriteResult).affectedRows;
+  return ((await connection.run({ kind: 'update', sql: compiled.sql, bindings: compiled.parameters, native: true })) as WriteResult).affectedRows;
 }
 
 /** The extra columns to set: a plain object (may be empty), never the incremented column again. */

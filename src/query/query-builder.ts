@@ -194,7 +194,7 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
       return Promise.reject(error);
     }
     // The row is taken where the statement settles (Connection.runFirst): no promise of its own.
-    return this.connection.runFirst(compiled.sql, compiled.parameters, true, needsWriter(state)) as Promise<T | null>;
+    return this.connection.runFirst({ kind: 'select', sql: compiled.sql, bindings: compiled.parameters, native: true, needsWriter: needsWriter(state) }) as Promise<T | null>;
   }
 
   /** The rows whose `column` equals `id` (default `id`), first one. */
@@ -454,7 +454,7 @@ export class QueryBuilder<T = Row> extends WhereBuilder implements PromiseLike<T
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.connection.run('select', compiled.sql, compiled.parameters, true, needsWriter(state)) as Promise<Row[]>;
+    return this.connection.run({ kind: 'select', sql: compiled.sql, bindings: compiled.parameters, native: true, needsWriter: needsWriter(state) }) as Promise<Row[]>;
   }
 
   protected blank(table: string): QueryBuilder {

@@ -78,12 +78,12 @@ export function runRowStatements(connection: Connection, kind: 'insert', stateme
   const [first] = statements;
   // One statement: its own promise only (the usual insert). A read-only connection refuses the first: no BEGIN for nothing.
   if (statements.length === 1 || connection.readOnly) {
-    return connection.run(kind, first.sql, first.parameters, true) as Promise<WriteResult>;
+    return connection.run({ kind, sql: first.sql, bindings: first.parameters, native: true }) as Promise<WriteResult>;
   }
   return connection.transaction(async () => {
     const total: WriteResult = { affectedRows: 0, insertId: null };
     for (const statement of statements) {
-      const result = (await connection.run(kind, statement.sql, statement.parameters, true)) as WriteResult;
+      const result = (await connection.run({ kind, sql: statement.sql, bindings: statement.parameters, native: true })) as WriteResult;
       total.affectedRows += result.affectedRows;
       if (result.insertId !== null && (total.insertId === null || connection.dialect.insertIdRow === 'last')) total.insertId = result.insertId;
     }

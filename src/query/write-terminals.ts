@@ -63,5 +63,5 @@ function checkWriteRecord(connection: Connection, method: string, values: unknow
 }
 
 function runWrite(connection: Connection, kind: 'insert' | 'update' | 'delete', compiled: Compiled): Promise<WriteResult> {
-  return connection.run(kind, compiled.sql, compiled.parameters, true) as Promise<WriteResult>;
+  return connection.run({ kind, sql: compiled.sql, bindings: compiled.parameters, native: true }) as Promise<WriteResult>;
 }

@@ -13,9 +13,10 @@ export class ConnectionTransactions {
   /** Frames not yet ended, in any flow: while 0, the hot path skips the scope lookup. */
   #open = 0;
 
-  constructor(host: TransactionHost, beginStatement: string) {
+  /** `readOnly`: the connection's sessions are read-only, and so BEGIN must be one they accept. */
+  constructor(host: TransactionHost, readOnly: boolean) {
     this.#host = host;
-    this.#beginStatements = [beginStatement];
+    this.#beginStatements = [readOnly ? host.sql.readOnlyBegin : host.sql.begin];
   }
 
   /** This flow's innermost open transaction on the connection. */
@@ -33,7 +34,7 @@ export class ConnectionTransactions {
     return this.#track(frame, frame.start(beginStatements));
   }
 
-  commit(commitStatement = 'COMMIT'): Promise<void> {
+  commit(commitStatement: string = this.#host.sql.commit): Promise<void> {
     const frame = activeFrame(this.#host);
     if (frame === undefined) {
       return Promise.reject(
@@ -69,7 +70,7 @@ export class ConnectionTransactions {
         await frame.rollback().catch(() => {});
         throw error;
       }
-      await frame.commit('COMMIT');
+      await frame.commit();
       return result;
     });
   }

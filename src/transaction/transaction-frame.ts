@@ -1,8 +1,11 @@
 import type { PooledSession } from '../connection/session-pool.js';
+import type { TransactionSql } from '../dialect/transaction-sql.js';
 
 /** What a transaction needs from its connection. */
 export interface TransactionHost {
   readonly name: string;
+  /** The engine's BEGIN, COMMIT, ROLLBACK and savepoint statements. */
+  readonly sql: TransactionSql;
   reserveSession(): Promise<PooledSession>;
   releaseSession(session: PooledSession): void;
   /** Sends a transaction-control statement on the session (observed like any statement). */
@@ -71,12 +74,13 @@ export class TransactionFrame {
     return session;
   }
 
-  async commit(commitStatement: string): Promise<void> {
-    await this.#finish(this.parent === undefined ? commitStatement : `RELEASE SAVEPOINT ${this.savepoint}`, true);
+  async commit(commitStatement: string = this.host.sql.commit): Promise<void> {
+    await this.#finish(this.parent === undefined ? commitStatement : this.host.sql.releaseSavepoint(this.savepoint), true);
   }
 
   async rollback(): Promise<void> {
-    await this.#finish(this.parent === undefined ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${this.savepoint}`, false);
+    const sql = this.host.sql;
+    await this.#finish(this.parent === undefined ? sql.rollback : sql.rollbackToSavepoint(this.savepoint), false);
   }
 
   /** @internal Sends `statements` on this transaction's session without ending it (two-phase commit's PREPARE, COMMIT PREPARED...). */
@@ -102,7 +106,7 @@ export class TransactionFrame {
         for (const statement of beginStatements) await this.host.control(this.session, statement);
       } else {
         const session = await this.parent.usableSession();
-        await this.host.control(session, `SAVEPOINT ${this.savepoint}`);
+        await this.host.control(session, this.host.sql.savepoint(this.savepoint));
       }
       this.#started = true;
     } catch (error) {

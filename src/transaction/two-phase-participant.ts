@@ -84,7 +84,7 @@ export class TwoPhaseParticipant {
     const frame = this.#begun();
     if (this.role !== 'prepared') {
       try {
-        await frame.send(['COMMIT']);
+        await frame.send([frame.host.sql.commit]);
       } catch (error) {
         await frame.release(true);
         this.state = ParticipantState.commitUnknown;
@@ -129,7 +129,7 @@ export class TwoPhaseParticipant {
     const prepared = this.state === ParticipantState.prepared;
     const twoPhase = this.role === 'prepared' ? this.#statements() : undefined;
     const statements =
-      twoPhase === undefined ? ['ROLLBACK'] : prepared ? [twoPhase.rollbackPrepared(this.xid)] : twoPhase.rollback(this.xid);
+      twoPhase === undefined ? [frame.host.sql.rollback] : prepared ? [twoPhase.rollbackPrepared(this.xid)] : twoPhase.rollback(this.xid);
     let done = false;
     for (const statement of statements) {
       try {

@@ -81,13 +81,13 @@ describeEachEngine('DB.listen', (engine) => {
     await db.commit();
     const sql = take().map((event) => event.sql.replace(/\$1/, '?'));
     assert.deepEqual(sql, [
-      db.dialect.beginStatement,
+      db.dialect.transactionSql.begin,
       'INSERT INTO logs (line) VALUES (?)',
       'SAVEPOINT so_savepoint_1',
       'INSERT INTO logs (line) VALUES (?)',
       'ROLLBACK TO SAVEPOINT so_savepoint_1',
       'COMMIT',
-      db.dialect.beginStatement,
+      db.dialect.transactionSql.begin,
       'COMMIT',
     ]);
     assert.deepEqual(

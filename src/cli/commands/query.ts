@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import type { Row, WriteResult } from '../../dialect/dialect.js';
-import { ReadOnlyError } from '../../errors/read-only-error.js';
 import { action, contextOf, type ExitCode } from '../cli-context.js';
 import { cell, type Output } from '../output.js';
 
@@ -37,11 +36,8 @@ export function queryCommand(): Command {
           const connection = registry.get(name);
           const bindings = args.map(parseBinding);
           const plan = planRawStatement(sql);
-          if (plan.kind !== 'select' && connection.readOnly) throw ReadOnlyError.forConnection(connection.name, plan.operation);
-          // A write with RETURNING reads its rows on the writer; everything passes Connection.run.
-          const result = plan.returnsRows
-            ? await connection.run('select', sql, bindings, false, true)
-            : await connection.run(plan.kind, sql, bindings, false, plan.needsWriter);
+          // Everything passes Connection.run, which refuses a write on a read-only connection by the plan's operation.
+          const result = await connection.run({ ...plan, sql, bindings });
           if (Array.isArray(result)) printRows(out, result, options.json === true);
           else printWrite(out, result, options.json === true);
           return 0;

@@ -1,4 +1,5 @@
 import type { SchemaCatalog } from '../dialect.js';
+import { mysqlColumnType } from './mysql-column-types.js';
 
 /**
  * Tables and columns of the current database from information_schema. MariaDB reports a
@@ -15,4 +16,6 @@ FROM information_schema.COLUMNS c
 JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
 WHERE c.TABLE_SCHEMA = DATABASE()
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`,
+  typeScriptType: mysqlColumnType,
+  versionSql: `SELECT VERSION() AS version`,
 };

@@ -3,6 +3,8 @@ import type * as Mysql2 from 'mysql2';
 import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
+import { mysqlMigrations } from './mysql-migrations.js';
+import { standardTransactionSql } from '../transaction-sql.js';
 import { quoteBacktick } from '../quote-identifier.js';
 import { mysqlCatalog } from './mysql-catalog.js';
 import { charsetSetup, checkCharsetNames, wireCharset } from './mysql-charset.js';
@@ -29,7 +31,6 @@ const parts: KyselyParts = {
 export const mysqlDialect: Dialect = {
   driver: 'mysql',
   packageName: 'mysql2',
-  placeholders: 'question',
   pipelining: false,
   maxSessions: Number.POSITIVE_INFINITY,
   caseInsensitiveColumns: true,
@@ -43,12 +44,13 @@ export const mysqlDialect: Dialect = {
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: mysqlCatalog,
-  beginStatement: 'START TRANSACTION',
+  transactionSql: standardTransactionSql({ begin: 'START TRANSACTION' }),
   // MariaDB has no FOR SHARE; both MySQL and MariaDB take this form.
   // OFFSET needs a LIMIT in MySQL: the largest one it takes.
   unlimited: 18446744073709551615n,
   sharedLockClause: 'LOCK IN SHARE MODE',
-  twoPhase: mysqlTwoPhase,
+migrations: mysqlMigrations,
+    twoPhase: mysqlTwoPhase,
 
   sqlSyntax: mysqlSyntax,
   readOnlyRefusal: mysqlReadOnlyRefusal,

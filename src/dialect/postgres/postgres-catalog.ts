@@ -1,4 +1,5 @@
 import type { SchemaCatalog } from '../dialect.js';
+import { postgresColumnType } from './postgres-column-types.js';
 
 /**
  * Tables, views and columns of every schema the session may use, from pg_catalog (as
@@ -19,4 +20,6 @@ JOIN pg_catalog.pg_type typ ON a.atttypid = typ.oid
 WHERE c.relkind IN ('r', 'v', 'p') AND ns.nspname !~ '^pg_' AND ns.nspname <> 'information_schema'
   AND has_schema_privilege(ns.nspname, 'USAGE') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY ns.nspname, c.relname, a.attnum`,
+  typeScriptType: postgresColumnType,
+  versionSql: `SELECT current_setting('server_version') AS version`,
 };

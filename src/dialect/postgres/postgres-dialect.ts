@@ -4,6 +4,8 @@ import type PostgresJs from 'postgres';
 import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
+import { postgresMigrations } from './postgres-migrations.js';
+import { standardTransactionSql } from '../transaction-sql.js';
 import { quoteDoubled } from '../quote-identifier.js';
 import { postgresCatalog } from './postgres-catalog.js';
 import { translatePostgresError } from './postgres-errors.js';
@@ -12,6 +14,7 @@ import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
 import { postgresReadOnlyRefusal, postgresSyntax } from './postgres-read-only.js';
 import { postgresList } from './postgres-list.js';
+import { cachedQuestionToDollar } from './question-to-dollar.js';
 
 const parts: KyselyParts = {
   createAdapter: () => new PostgresAdapter(),
@@ -34,7 +37,7 @@ const int8 = {
 export const postgresDialect: Dialect = {
   driver: 'pgsql',
   packageName: 'postgres',
-  placeholders: 'dollar',
+  fromQuestionMarks: cachedQuestionToDollar,
   pipelining: true,
   maxSessions: Number.POSITIVE_INFINITY,
   caseInsensitiveColumns: false,
@@ -48,10 +51,11 @@ export const postgresDialect: Dialect = {
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: postgresCatalog,
-  beginStatement: 'BEGIN',
+  transactionSql: standardTransactionSql({ begin: 'BEGIN' }),
   unlimited: null,
   sharedLockClause: 'FOR SHARE',
-  twoPhase: postgresTwoPhase,
+migrations: postgresMigrations,
+    twoPhase: postgresTwoPhase,
 
   sqlSyntax: postgresSyntax,
   readOnlyRefusal: postgresReadOnlyRefusal,

@@ -1,4 +1,5 @@
 import { endOfLine, isEString, isWordPart, skipBlockComment, skipQuoted } from '../sql-text.js';
+import { sqlTextCache } from '../sql-text-cache.js';
 
 /**
  * Rewrites `?` placeholders as `$1, $2, ...` for PostgreSQL. A `?` inside a
@@ -49,4 +50,17 @@ function skipDollarQuoted(sql: string, open: number): number {
   const tag = match[0];
   const close = sql.indexOf(tag, open + tag.length);
   return close < 0 ? sql.length : close + tag.length;
+}
+
+/** `?` to `$n` translations, shared by every PostgreSQL connection. */
+const dollarSql = sqlTextCache<string>();
+
+/** `questionToDollar`, cached: the same statements come back again and again. */
+export function cachedQuestionToDollar(sql: string): string {
+  let translated = dollarSql.get(sql);
+  if (translated === undefined) {
+    translated = questionToDollar(sql);
+    dollarSql.set(sql, translated);
+  }
+  return translated;
 }

@@ -1,4 +1,5 @@
 import type { SchemaCatalog } from '../dialect.js';
+import { sqliteColumnType } from './sqlite-column-types.js';
 
 /**
  * Tables, views and columns of the main database. `pragma_table_xinfo` (not `table_info`)
@@ -17,4 +18,6 @@ FROM sqlite_master m
 JOIN pragma_table_xinfo(m.name) p
 WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND p.hidden <> 1
 ORDER BY m.name, p.cid`,
+  typeScriptType: sqliteColumnType,
+  versionSql: `SELECT sqlite_version() AS version`,
 };

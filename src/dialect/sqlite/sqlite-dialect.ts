@@ -4,6 +4,8 @@ import type { ServerConfig } from '../../config/types.js';
 import { compileOnlyKysely } from '../compile-only-kysely.js';
 import type { Dialect, KyselyParts } from '../dialect.js';
 import { loadDriver } from '../load-driver.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
+import { standardTransactionSql } from '../transaction-sql.js';
 import { quoteDoubled } from '../quote-identifier.js';
 import { sqliteCatalog } from './sqlite-catalog.js';
 import { SqliteSession } from './sqlite-session.js';
@@ -21,7 +23,6 @@ const parts: KyselyParts = {
 export const sqliteDialect: Dialect = {
   driver: 'sqlite',
   packageName: 'better-sqlite3',
-  placeholders: 'question',
   pipelining: false,
   maxSessions: 1,
   caseInsensitiveColumns: true,
@@ -35,11 +36,11 @@ export const sqliteDialect: Dialect = {
   compiler: compileOnlyKysely(parts),
   kysely: parts,
   catalog: sqliteCatalog,
-  beginStatement: 'BEGIN IMMEDIATE',
-  readOnlyBeginStatement: 'BEGIN',
+  transactionSql: standardTransactionSql({ begin: 'BEGIN IMMEDIATE', readOnlyBegin: 'BEGIN' }),
   unlimited: -1,
   sharedLockClause: null,
-  twoPhase: null,
+migrations: sqliteMigrations,
+    twoPhase: null,
 
   sqlSyntax: sqliteSyntax,
   readOnlyRefusal: sqliteReadOnlyRefusal,
