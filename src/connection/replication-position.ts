@@ -15,6 +15,7 @@ export interface PositionQueries {
  * LSN, MariaDB GTID position). The position is fetched once, on the first read
  * after a write (it then covers every write the flow made, transactions
  * included); a replica found caught up is remembered until the flow writes again.
+ * Without a position from the writer, no replica counts as caught up.
  */
 export class ReplicationPosition {
   readonly #queries: PositionQueries;
@@ -38,6 +39,9 @@ export class ReplicationPosition {
       if (mark.generation !== generation) return undefined;
       mark.position = position;
     }
+    // A writer that reports no position (no binary log, Galera, a NULL) gives nothing to compare: a replica
+    // would answer "caught up" to an empty GTID set. Only the writer is known to have the flow's writes.
+    if (position === '') return undefined;
     for (const replica of candidates) if (mark.caughtUp.has(replica)) return replica;
     for (const replica of candidates) {
       if (await this.#queries.caughtUp(replica, position)) {
