@@ -57,7 +57,7 @@ export async function probeServer(
   }
   let session: DriverSession | undefined;
   try {
-    session = await dialect.openSession(server, { connection: config.name, readOnly: true, onBroken: () => {} });
+    session = await dialect.openSession(server, { connection: config.name, readOnly: true, variables: {}, onBroken: () => {} });
     const rows = await session.all(dialect.catalog.versionSql, []);
     const start = performance.now();
     await session.all('SELECT 1', []);

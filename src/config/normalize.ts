@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { DriverName, NormalizedConfig, NormalizedConnectionConfig, ServerConfig } from './types.js';
+import type { DriverName, NormalizedConfig, NormalizedConnectionConfig, ServerConfig, SessionVariable } from './types.js';
 
 type Raw = Record<string, unknown>;
 type PartialServer = Partial<ServerConfig>;
@@ -21,7 +21,7 @@ const SERVER_KEYS = [...TEXT_KEYS, 'port'];
 const CONNECTION_KEYS = [
   ...SERVER_KEYS,
   ...['driver', 'url', 'readOnly', 'pool', 'write', 'read', 'sticky', 'fallbackToWriter'],
-  ...['maxReplicationLag', 'readYourWrites', 'statementTimeoutMs', 'topology'],
+  ...['maxReplicationLag', 'readYourWrites', 'statementTimeoutMs', 'topology', 'variables'],
 ];
 const CONNECTION_ONLY_KEYS = CONNECTION_KEYS.filter((key) => !SERVER_KEYS.includes(key) && key !== 'url' && key !== 'driver');
 // Keys other libraries use for ours: silently ignoring them would connect with the defaults.
@@ -36,6 +36,8 @@ const KNOWN_MISSPELLINGS: Record<string, string> = {
   queryTimeout: 'statementTimeoutMs',
 };
 const PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
+// A server variable: an identifier, or PostgreSQL's custom `prefix.name`.
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
 /**
  * Validates a configuration and fills in its defaults. Every error names the connection and
@@ -127,6 +129,7 @@ function normalizeConnection(name: string, options: unknown, cwd: string): Norma
     read,
     sticky: readBoolean(name, 'sticky', options.sticky, false),
     fallbackToWriter: readBoolean(name, 'fallbackToWriter', options.fallbackToWriter, true),
+    variables: readVariables(name, driver, options.variables),
   };
   if (!isAbsent(options.statementTimeoutMs)) {
     connection.statementTimeoutMs = readInteger(name, 'statementTimeoutMs', options.statementTimeoutMs, 0, 1);
@@ -151,6 +154,26 @@ function normalizeConnection(name: string, options: unknown, cwd: string): Norma
     connection.topology = 'galera';
   }
   return connection;
+}
+
+/** `variables`: identifier names, scalar values (never shown in an error: one may be a secret). */
+function readVariables(name: string, driver: DriverName, value: unknown): Record<string, SessionVariable> {
+  if (isAbsent(value)) return {};
+  if (!isObject(value)) fail(name, 'variables', `variables must be an object of names and values, got ${kind(value)}`);
+  const entries = Object.entries(value);
+  if (entries.length > 0 && driver === 'sqlite') {
+    fail(name, 'variables', 'SQLite has no server session variables', 'run its PRAGMA statements instead');
+  }
+  const variables: Record<string, SessionVariable> = Object.create(null);
+  for (const [key, variable] of entries) {
+    if (!VARIABLE_NAME.test(key)) {
+      fail(name, 'variables', `variable name ${show(key)} is not an identifier`, 'letters, digits and _ (PostgreSQL: one . too)');
+    }
+    const scalar = typeof variable === 'string' || typeof variable === 'boolean' || (typeof variable === 'number' && Number.isFinite(variable));
+    if (!scalar) fail(name, `variables.${key}`, `variables.${key} must be a string, a finite number or a boolean, got ${kind(variable)}`);
+    variables[key] = variable;
+  }
+  return variables;
 }
 
 function readDriver(name: string, value: unknown, urlDriver: DriverName | undefined): DriverName {

@@ -63,10 +63,19 @@ export interface ConnectionKeys extends ServerOptions {
    * no XA, so only ever the one participant without two-phase commit in `DB.transaction([...])`.
    */
   topology?: Topology;
+  /**
+   * Server session variables set on every new session: MySQL/MariaDB `SET SESSION name = value`,
+   * PostgreSQL as startup parameters (what `SET name = value` would do, before the first statement).
+   * Names are identifiers (PostgreSQL: `app.tenant` too); values strings, numbers or booleans. SQLite refuses it.
+   */
+  variables?: Record<string, SessionVariable>;
 }
 
 /** Clusters whose behaviour differs from one server with replicas (API.md section 16). */
 export type Topology = 'galera';
+
+/** The value of a server session variable. */
+export type SessionVariable = string | number | boolean;
 
 export interface TransactionsOptions {
   /** Connection that keeps the two-phase commit decision log. */
@@ -121,6 +130,8 @@ export interface NormalizedConnectionConfig {
   maxReplicationLag?: number;
   readYourWrites?: 'position';
   topology?: Topology;
+  /** Session variables, in the order given; empty when none. */
+  variables: Readonly<Record<string, SessionVariable>>;
 }
 
 export interface NormalizedConfig {

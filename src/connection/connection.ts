@@ -505,6 +505,7 @@ export class Connection<Name extends string = string> {
       server,
       readOnly: this.readOnly,
       statementTimeoutMs: this.#config.statementTimeoutMs,
+      variables: this.#config.variables,
       max: this.#config.pool.max,
       acquireTimeoutMs: this.#config.pool.acquireTimeoutMs,
       allowExitOnIdle: this.#config.pool.allowExitOnIdle,

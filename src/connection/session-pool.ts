@@ -38,6 +38,8 @@ export interface SessionPoolOptions {
   readOnly: boolean;
   /** The server ends a statement that runs longer; absent: no limit. */
   statementTimeoutMs?: number;
+  /** Server session variables set on every new session (`variables`). */
+  variables: SessionSettings['variables'];
   max: number;
   acquireTimeoutMs: number;
   /** Idle sessions do not keep the process alive (their sockets are unref'd while idle). */
@@ -75,7 +77,7 @@ export class SessionPool {
 
   constructor(options: SessionPoolOptions) {
     this.#options = options;
-    this.#settings = { readOnly: options.readOnly };
+    this.#settings = { readOnly: options.readOnly, variables: options.variables };
     if (options.statementTimeoutMs !== undefined) this.#settings.statementTimeoutMs = options.statementTimeoutMs;
     this.server = options.server;
     this.#max = Math.max(1, Math.min(options.max, options.dialect.maxSessions));

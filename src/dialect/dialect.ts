@@ -1,5 +1,5 @@
 import type { DatabaseIntrospector, DialectAdapter, Expression, Kysely, QueryCompiler, SqlBool } from 'kysely';
-import type { DriverName, ServerConfig } from '../config/types.js';
+import type { DriverName, ServerConfig, SessionVariable } from '../config/types.js';
 import type { DatabaseError } from '../errors/database-error.js';
 import type { SqlSyntax } from './sql-scanner.js';
 import type { TransactionSql } from './transaction-sql.js';
@@ -87,6 +87,8 @@ export interface DriverRowStream {
 /** Settings of every session of a connection, whichever server it is on. */
 export interface SessionSettings {
   readOnly: boolean;
+  /** Server session variables (`variables`), set before the library's own settings so those win. */
+  variables: Readonly<Record<string, SessionVariable>>;
   /** The server ends a statement that runs longer than this; absent: no limit. */
   statementTimeoutMs?: number;
 }

@@ -67,6 +67,7 @@ describe('normalizeConfig: defaults', () => {
       read: [],
       sticky: false,
       fallbackToWriter: true,
+      variables: {},
     });
     assert.equal(config.default, 'db');
     assert.deepEqual(config.transactions, { prefix: 'sodb' });

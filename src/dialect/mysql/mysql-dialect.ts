@@ -1,3 +1,4 @@
+import type { SessionVariable } from '../../config/types.js';
 import { MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler } from 'kysely';
 import type * as Mysql2 from 'mysql2';
 import { compileOnlyKysely } from '../compile-only-kysely.js';
@@ -84,8 +85,9 @@ migrations: mysqlMigrations,
     return session;
   },
 
-  sessionSetup(server, { readOnly, statementTimeoutMs }, session) {
+  sessionSetup(server, { readOnly, statementTimeoutMs, variables }, session) {
     const setup = charsetSetup(server, wireCharset(server, knownCollation));
+    for (const [name, value] of Object.entries(variables)) setup.push(`SET SESSION ${name} = ${mysqlLiteral(value)}`);
     if (readOnly) setup.push('SET SESSION TRANSACTION READ ONLY');
     if (statementTimeoutMs !== undefined) {
       // MariaDB counts seconds (fractions allowed) for every statement; MySQL milliseconds, for SELECT only.
@@ -102,3 +104,13 @@ migrations: mysqlMigrations,
   quoteIdentifier: quoteBacktick,
   replication: mysqlReplication,
 };
+
+/**
+ * A variable's value as SQL (names are identifiers, checked by the configuration). Quotes and
+ * backslashes are doubled: the text stays inside its quotes with or without NO_BACKSLASH_ESCAPES.
+ */
+function mysqlLiteral(value: SessionVariable): string {
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') return String(value);
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}

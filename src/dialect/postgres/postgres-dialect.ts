@@ -64,6 +64,10 @@ migrations: postgresMigrations,
     const postgres = loadDriver<typeof PostgresJs>('postgres', options.connection);
     // Session settings go in the startup packet, so the server enforces them from the first statement on.
     const startup: Record<string, string> = { application_name: 'so-database' };
+    // Startup parameters, as `SET` at the session's start; the library's own settings below win.
+    for (const [name, value] of Object.entries(options.variables)) {
+      startup[name] = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+    }
     if (server.schema) startup.search_path = quoteDoubled(server.schema);
     if (options.readOnly) {
       startup.default_transaction_read_only = 'on';
