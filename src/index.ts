@@ -67,6 +67,7 @@ export { Cache, cache } from './cache/cache.js';
 // cross-connection transactions (issue 8)
 export type { TwoPhase } from './errors/two-phase-commit-error.js';
 export type { Participants } from './transaction/cross-connection-transaction.js';
+export type { TransactionOptions } from './transaction/transaction-retries.js';
 export type { RecoverOptions, RecoveryResult } from './transaction/recovery.js';
 // Read/write splitting
 export type { ReplicaHealthChange } from './connection/query-events.js';

@@ -6,6 +6,7 @@ import { DatabaseError } from '../errors/database-error.js';
 import { ReadOnlyError } from '../errors/read-only-error.js';
 import { QueryBuilder } from '../query/query-builder.js';
 import { ConnectionTransactions } from '../transaction/connection-transactions.js';
+import { retriesOf, type TransactionOptions, withRetries } from '../transaction/transaction-retries.js';
 import type { TransactionFrame, TransactionHost } from '../transaction/transaction-frame.js';
 import type { ConnectionName, DatabaseOf, DefaultConnection, TableName, UntypedTableName } from '../types/register.js';
 import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
@@ -170,8 +171,29 @@ export class Connection<Name extends string = string> {
     return this.#transactions.rollback();
   }
 
-  /** Runs `fn` in a transaction: commits when it returns, rolls back when it throws. */
-  transaction<T>(fn: (connection: this) => Promise<T> | T): Promise<T> {
+  /**
+   * Runs `fn` in a transaction: commits when it returns, rolls back when it throws. With
+   * `retries`, a deadlock or serialization failure runs `fn` again from the start (see TransactionOptions).
+   *
+   * @example
+   * await db.transaction(async () => {
+   *   await db.update('UPDATE accounts SET balance = balance - ? WHERE id = ?', [10, 1]);
+   *   await db.update('UPDATE accounts SET balance = balance + ? WHERE id = ?', [10, 2]);
+   * }, { retries: 3 });
+   */
+  transaction<T>(fn: (connection: this) => Promise<T> | T, options?: TransactionOptions): Promise<T> {
+    let retries = 0;
+    try {
+      if (options !== undefined) retries = retriesOf('transaction()', this.name, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Nested, a failure ended the whole transaction: the outermost level retries, not a savepoint.
+    if (retries === 0 || this.inTransaction()) return this.#transaction(fn);
+    return withRetries(retries, options, [this], () => this.#transaction(fn));
+  }
+
+  #transaction<T>(fn: (connection: this) => Promise<T> | T): Promise<T> {
     if (this.#split) this.#routerOrNew().transactionBegins();
     return this.#transactions.run(() => fn(this));
   }

@@ -232,6 +232,13 @@ export interface Dialect {
   databaseFile?(server: ServerConfig): string | null;
   /** Statements sent once on every new session, just opened by `openSession` (read-only mode, timeouts, pragmas). */
   sessionSetup(server: ServerConfig, settings: SessionSettings, session: DriverSession): string[];
+  /**
+   * Why a transaction failed in a way that running it again from the start may cure: a deadlock
+   * or serialization failure (`conflict`), or a lock wait timeout; null for any other error.
+   * Absent where no such failure happens inside a transaction (SQLite: BEGIN IMMEDIATE takes the
+   * write lock before the first statement).
+   */
+  retryableFailure?(error: DatabaseError): RetryableFailure | null;
   /** Turns a driver error into the library's error, without a password in it. */
   translateError(error: unknown, context: ErrorContext): DatabaseError;
   /** Quotes an identifier (for the few statements written by hand: savepoints, XA). */
@@ -255,6 +262,9 @@ export interface MigrationPolicy {
   /** Held on a session of its own for the whole run, where DDL cannot be in a transaction. */
   readonly sessionLock?: { acquire: string; release: string; timeoutSeconds: number };
 }
+
+/** A transaction failure that `transaction(fn, { retries })` may retry. */
+export type RetryableFailure = 'conflict' | 'lock-wait-timeout';
 
 /** Reads of the engine's catalog. */
 export interface SchemaCatalog {

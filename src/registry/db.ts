@@ -3,6 +3,7 @@ import type { Connection } from '../connection/connection.js';
 import { type QueryListener, queryEvents } from '../connection/query-events.js';
 import type { QueryBuilder } from '../query/query-builder.js';
 import { crossConnectionTransaction, type Participants } from '../transaction/cross-connection-transaction.js';
+import { retriesOf, type TransactionOptions, withRetries } from '../transaction/transaction-retries.js';
 import { type RecoverOptions, type RecoveryResult, recoverPrepared } from '../transaction/recovery.js';
 import type { ConnectionName, DatabaseOf, DefaultConnection, DefaultConnectionName, TableName, UntypedTableName } from '../types/register.js';
 import type { TypedQueryBuilder } from '../types/typed-query-builder.js';
@@ -48,6 +49,8 @@ export const DB = {
    * or none (two-phase commit; at most one participant without it, SQLite,
    * commits as the last resource). Queries of each connection made in `fn`'s
    * async flow (raw, builder, models) join its transaction. Returns what `fn` returns.
+   * `retries` runs `fn` again from the start after a deadlock or serialization failure of a
+   * participant (in `fn`, or at phase one once all were rolled back; never after a commit).
    * @throws TwoPhaseCommitError naming the participant and the phase that failed
    *
    * @example
@@ -59,14 +62,18 @@ export const DB = {
   async transaction<const Names extends readonly ConnectionName[], T>(
     names: Names,
     fn: (connections: Participants<Names>) => Promise<T> | T,
+    options?: TransactionOptions,
   ): Promise<T> {
     const { transactions } = registry.config();
     const connections = names.map((name) => registry.get(name));
     const log = transactions.log === undefined ? undefined : registry.get(transactions.log);
-    return crossConnectionTransaction(connections, fn as (c: Record<string, Connection>) => Promise<T> | T, {
-      prefix: transactions.prefix,
-      log,
-    });
+    const run = () =>
+      crossConnectionTransaction(connections, fn as (c: Record<string, Connection>) => Promise<T> | T, {
+        prefix: transactions.prefix,
+        log,
+      });
+    const retries = retriesOf(`DB.transaction([${names.join(', ')}])`, names[0] ?? '', options);
+    return retries === 0 ? run() : withRetries(retries, options, connections, run);
   },
 
   /**

@@ -9,7 +9,7 @@ import { standardTransactionSql } from '../transaction-sql.js';
 import { quoteBacktick } from '../quote-identifier.js';
 import { mysqlCatalog } from './mysql-catalog.js';
 import { charsetSetup, checkCharsetNames, wireCharset } from './mysql-charset.js';
-import { translateMysqlError } from './mysql-errors.js';
+import { mysqlRetryableFailure, translateMysqlError } from './mysql-errors.js';
 import { mysqlReplication } from './mysql-replication.js';
 import { MysqlSession } from './mysql-session.js';
 import { mysqlTwoPhase } from './mysql-two-phase.js';
@@ -101,6 +101,7 @@ migrations: mysqlMigrations,
   },
 
   translateError: translateMysqlError,
+  retryableFailure: mysqlRetryableFailure,
   quoteIdentifier: quoteBacktick,
   replication: mysqlReplication,
 };

@@ -1,7 +1,7 @@
 import { ConnectionError } from '../../errors/connection-errors.js';
 import type { DatabaseError } from '../../errors/database-error.js';
 import { QueryError } from '../../errors/query-error.js';
-import type { ErrorContext } from '../dialect.js';
+import type { ErrorContext, RetryableFailure } from '../dialect.js';
 import { errorCode, errorField, errorMessage } from '../error-fields.js';
 
 /** Network-level codes that mean the server could not be reached, mapped to MySQL's client error numbers. */
@@ -60,4 +60,14 @@ export function translateMysqlError(error: unknown, context: ErrorContext): Data
     cause: error,
     role: context.role,
   });
+}
+
+/**
+ * 1213 (a deadlock, and Galera's certification failure: SQLSTATE 40001 at COMMIT) is a conflict;
+ * 1205 (lock wait timeout) only waited too long, and is retried only when asked.
+ */
+export function mysqlRetryableFailure(error: DatabaseError): RetryableFailure | null {
+  if (error.code === 'ER_LOCK_DEADLOCK' || error.sqlState === '40001') return 'conflict';
+  if (error.code === 'ER_LOCK_WAIT_TIMEOUT') return 'lock-wait-timeout';
+  return null;
 }

@@ -8,7 +8,7 @@ import { postgresMigrations } from './postgres-migrations.js';
 import { standardTransactionSql } from '../transaction-sql.js';
 import { quoteDoubled } from '../quote-identifier.js';
 import { postgresCatalog } from './postgres-catalog.js';
-import { translatePostgresError } from './postgres-errors.js';
+import { postgresRetryableFailure, translatePostgresError } from './postgres-errors.js';
 import { postgresReplication } from './postgres-replication.js';
 import { PostgresSession } from './postgres-session.js';
 import { postgresTwoPhase } from './postgres-two-phase.js';
@@ -116,6 +116,7 @@ migrations: postgresMigrations,
 
   sessionSetup: () => [],
   translateError: translatePostgresError,
+  retryableFailure: postgresRetryableFailure,
   quoteIdentifier: quoteDoubled,
   replication: postgresReplication,
 };

@@ -1,7 +1,7 @@
 import { ConnectionError } from '../../errors/connection-errors.js';
 import type { DatabaseError } from '../../errors/database-error.js';
 import { QueryError } from '../../errors/query-error.js';
-import type { ErrorContext } from '../dialect.js';
+import type { ErrorContext, RetryableFailure } from '../dialect.js';
 import { errorCode, errorMessage } from '../error-fields.js';
 
 /** postgres.js's own codes and Node's network codes for a session that could not be opened or was lost. */
@@ -53,4 +53,9 @@ export function translatePostgresError(error: unknown, context: ErrorContext): D
     cause: error,
     role: context.role,
   });
+}
+
+/** 40001 serialization failure (SERIALIZABLE, REPEATABLE READ), 40P01 deadlock. */
+export function postgresRetryableFailure(error: DatabaseError): RetryableFailure | null {
+  return error.sqlState === '40001' || error.sqlState === '40P01' ? 'conflict' : null;
 }
