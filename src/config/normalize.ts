@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { DriverName, NormalizedConfig, NormalizedConnectionConfig, ServerConfig, SessionVariable } from './types.js';
+import { type HostPort, parseHostList } from './host-list.js';
+import type { DriverName, NormalizedConfig, NormalizedConnectionConfig, ServerConfig, SessionVariable, TargetSessionAttrs } from './types.js';
 
 type Raw = Record<string, unknown>;
-type PartialServer = Partial<ServerConfig>;
+type PartialServer = Partial<ServerConfig> & { hostList?: HostPort[] };
 
 const DRIVERS: Record<string, DriverName> = {
   mysql: 'mysql',
@@ -16,8 +17,9 @@ const DRIVERS: Record<string, DriverName> = {
 };
 const DEFAULT_PORT = { mysql: 3306, pgsql: 5432 } as const;
 const DEFAULT_USERNAME = { mysql: 'root', pgsql: 'postgres' } as const;
-const TEXT_KEYS = ['host', 'database', 'username', 'password', 'charset', 'collation', 'schema', 'socket'] as const;
-const SERVER_KEYS = [...TEXT_KEYS, 'port'];
+const TEXT_KEYS = ['database', 'username', 'password', 'charset', 'collation', 'schema', 'socket'] as const;
+const SERVER_KEYS = ['host', ...TEXT_KEYS, 'port', 'targetSessionAttrs'];
+const TARGETS: readonly TargetSessionAttrs[] = ['primary', 'standby', 'prefer-standby', 'any'];
 const CONNECTION_KEYS = [
   ...SERVER_KEYS,
   ...['driver', 'url', 'readOnly', 'pool', 'write', 'read', 'sticky', 'fallbackToWriter'],
@@ -176,6 +178,12 @@ function readVariables(name: string, driver: DriverName, value: unknown): Record
   return variables;
 }
 
+function readTarget(name: string, key: string, value: unknown): TargetSessionAttrs {
+  const target = typeof value === 'string' ? TARGETS.find((t) => t === value.trim().toLowerCase()) : undefined;
+  if (target === undefined) fail(name, key, `${key} must be one of ${TARGETS.join(', ')}, got ${show(value)}`);
+  return target;
+}
+
 function readDriver(name: string, value: unknown, urlDriver: DriverName | undefined): DriverName {
   const expected = 'expected mysql, pgsql or sqlite';
   if (isAbsent(value)) {
@@ -193,9 +201,13 @@ function readDriver(name: string, value: unknown, urlDriver: DriverName | undefi
 /** Splits a connection url into server keys; its text is never quoted in an error (it may hold a password). */
 function parseUrl(name: string, value: unknown): { driver: DriverName; server: PartialServer } {
   if (typeof value !== 'string') fail(name, 'url', `url must be a string, got ${kind(value)}`);
+  // A multi-host authority (`postgres://u@pg1:5432,pg2:5432/app`) is no URL: parse it with its first host.
+  const authority = /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)([^/?#]*,[^/?#]*)/i.exec(value);
+  const hostList = authority === null ? undefined : parseHostList(authority[2]);
+  if (hostList !== undefined && !Array.isArray(hostList)) fail(name, 'url', `url lists hosts of which ${hostList.problem}`);
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(authority === null || hostList === undefined ? value : authority[1] + authority[2].split(',')[0] + value.slice(authority[0].length));
   } catch {
     // Not kept as the cause: URL's TypeError carries the input, password included.
     fail(name, 'url', 'url is not a valid URL', 'percent-encode special characters in the user name and password, e.g. @ as %40');
@@ -234,6 +246,9 @@ function parseUrl(name: string, value: unknown): { driver: DriverName; server: P
     const option = url.searchParams.get(key);
     if (option !== null && option !== '') server[key] = option;
   }
+  if (Array.isArray(hostList)) server.hostList = hostList;
+  const target = url.searchParams.get('target_session_attrs') ?? url.searchParams.get('targetSessionAttrs');
+  if (target !== null) server.targetSessionAttrs = readTarget(name, 'url', target);
   return { driver, server };
 }
 
@@ -253,12 +268,25 @@ function misreadsCredentials(text: string, url: URL): boolean {
 /** Reads and type-checks the server keys of a connection, `write` or `read` entry. */
 function readServer(name: string, entry: Raw, prefix: string): PartialServer {
   const server: PartialServer = {};
+  if (!isAbsent(entry.host) && entry.host !== '') {
+    const key = `${prefix}host`;
+    const host = entry.host;
+    if (typeof host !== 'string' && !Array.isArray(host)) fail(name, key, `${key} must be a string or an array of strings, got ${kind(host)}`);
+    const list = Array.isArray(host) || host.includes(',') ? parseHostList(host) : [{ host }];
+    if (!Array.isArray(list)) fail(name, key, `${key} lists hosts of which ${list.problem}`, "e.g. ['pg1', 'pg2:5433']");
+    server.host = list[0].host;
+    // Present even for one host, so that an entry's own host replaces a list it is merged over.
+    server.hostList = list;
+  }
+  if (!isAbsent(entry.targetSessionAttrs)) {
+    server.targetSessionAttrs = readTarget(name, `${prefix}targetSessionAttrs`, entry.targetSessionAttrs);
+  }
   for (const key of TEXT_KEYS) {
     let value = entry[key];
     if (isAbsent(value)) continue;
     if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
     if (typeof value !== 'string') fail(name, prefix + key, `${prefix + key} must be a string, got ${kind(value)}`);
-    if (value === '' && (key === 'host' || key === 'socket')) continue;
+    if (value === '' && key === 'socket') continue;
     server[key] = value;
   }
   const port = readPort(name, `${prefix}port`, entry.port);
@@ -311,10 +339,18 @@ function completeServer(
     fail(name, `${prefix}host`, `${entry} has no host after merging over the connection's keys`, 'set host on it or on the connection');
   }
   const username = server.username ?? DEFAULT_USERNAME[driver];
+  const { hostList, targetSessionAttrs, ...rest } = server;
+  const port = server.port ?? DEFAULT_PORT[driver];
+  const checked = hostList !== undefined && (hostList.length > 1 || targetSessionAttrs !== undefined);
+  const several = checked ? hostList.map((h) => ({ host: h.host, port: h.port ?? port })) : undefined;
+  // One host serves whatever it is, unless a target was asked for.
   return {
-    ...server,
+    ...rest,
     host: server.host ?? 'localhost',
-    port: server.port ?? DEFAULT_PORT[driver],
+    port: several?.[0].port ?? hostList?.[0]?.port ?? port,
+    ...(several === undefined
+      ? {}
+      : { hosts: several, targetSessionAttrs: targetSessionAttrs ?? (prefix.startsWith('read') ? 'prefer-standby' : 'primary') }),
     // PostgreSQL itself falls back to a database named after the user; MySQL can run without one.
     database: server.database ?? (driver === 'pgsql' ? username : ''),
     username,

@@ -4,7 +4,17 @@ export type DriverName = 'mysql' | 'pgsql' | 'sqlite';
 
 /** Keys that may differ per server of a read/write connection. */
 export interface ServerOptions {
-  host?: string;
+  /**
+   * The server's host; or several (`['pg1', 'pg2:5433']`), tried in order for the session
+   * `targetSessionAttrs` asks for: PostgreSQL failover groups, MySQL/MariaDB where the first
+   * writable host serves writes.
+   */
+  host?: string | string[];
+  /**
+   * With several hosts, which one serves: `'primary'` (takes writes; the default for the
+   * connection and `write`), `'prefer-standby'` (the default for `read` entries), `'standby'`, `'any'`.
+   */
+  targetSessionAttrs?: TargetSessionAttrs;
   port?: number | string;
   database?: string;
   username?: string;
@@ -101,10 +111,18 @@ export interface DatabaseConfig {
   migrations?: string;
 }
 
+/** Which of several hosts a session goes to (PostgreSQL's `target_session_attrs`). */
+export type TargetSessionAttrs = 'primary' | 'standby' | 'prefer-standby' | 'any';
+
 /** One server after merging, validated and typed. */
 export interface ServerConfig {
+  /** The host (the first of `hosts` when there are several). */
   host: string;
   port: number;
+  /** The hosts in the order they are tried: two or more, or one with `targetSessionAttrs` given; absent otherwise. */
+  hosts?: readonly { host: string; port: number }[];
+  /** Which of `hosts` serves; set with `hosts`. */
+  targetSessionAttrs?: TargetSessionAttrs;
   database: string;
   username: string;
   password: string;

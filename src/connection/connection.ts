@@ -531,6 +531,7 @@ export class Connection<Name extends string = string> {
       max: this.#config.pool.max,
       acquireTimeoutMs: this.#config.pool.acquireTimeoutMs,
       allowExitOnIdle: this.#config.pool.allowExitOnIdle,
+      probe: (session, sql, host) => this.#execute(session, host, true, sql, [], role) as Promise<Row[]>,
       setUp: async (session: DriverSession, statements: string[]) => {
         for (const statement of statements) await this.#execute(session, server, false, statement, [], role);
       },

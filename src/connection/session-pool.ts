@@ -1,3 +1,4 @@
+import { type HostProbe, openOnHosts } from './host-list-session.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Dialect, DriverSession, Row, SessionSettings, WriteResult } from '../dialect/dialect.js';
 import { ConnectionError, PoolTimeoutError } from '../errors/connection-errors.js';
@@ -44,6 +45,8 @@ export interface SessionPoolOptions {
   acquireTimeoutMs: number;
   /** Idle sessions do not keep the process alive (their sockets are unref'd while idle). */
   allowExitOnIdle: boolean;
+  /** Asks a host of a host list whether it is a standby (through the connection, so it is observed). */
+  probe: HostProbe;
   /** Runs the dialect's set-up statements on a new session (through the connection, so they are observed). */
   setUp(session: DriverSession, statements: string[]): Promise<void>;
   /** Sends, on another session of this server, the statement that stops what a dropped session left running. */
@@ -337,13 +340,14 @@ export class SessionPool {
     const settings = this.#settings;
     let pooled: PooledSession | undefined;
     try {
-      const driver = await dialect.openSession(server, {
+      const openOptions = {
         ...settings,
         connection,
         onBroken: () => {
           if (pooled !== undefined && !pooled.reserved && pooled.inFlight === 0) this.#drop(pooled);
         },
-      });
+      };
+      const driver = await openOnHosts(dialect, server, openOptions, this.#options.probe);
       pooled = new PooledSession(driver, this);
       const setup = dialect.sessionSetup(server, settings, driver);
       if (setup.length > 0) {

@@ -223,6 +223,12 @@ export interface Dialect {
    * or calls a function that changes the session (`set_config()`). Null when it may run.
    */
   readOnlyRefusal(sql: string): string | null;
+  /**
+   * One row whose `standby` is truthy when the server takes no writes (a hot standby, a MySQL
+   * `read_only` server): how a host list finds the host `targetSessionAttrs` asks for. Absent
+   * where a connection has one server (SQLite).
+   */
+  readonly standbySql?: string;
   /** Opens one session (loading the driver package on first use). */
   openSession(server: ServerConfig, options: OpenSessionOptions): Promise<DriverSession>;
   /**

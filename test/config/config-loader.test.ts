@@ -274,7 +274,7 @@ describe('loadConfig under plain node', () => {
   // run by a child `node` with no flags: the config .ts can only be loaded by tsx's require API.
   it('loads a .ts config that imports defineConfig and env from so-database', () => {
     const app = cwd;
-    const sources = ['config/env.ts', 'config/normalize.ts', 'config/config-loader.ts', 'config/config-syntax-error.ts', 'config/define-config.ts'];
+    const sources = ['config/env.ts', 'config/normalize.ts', 'config/config-loader.ts', 'config/config-syntax-error.ts', 'config/define-config.ts', 'config/host-list.ts'];
     for (const file of [...sources, 'config/types.ts', 'errors/configuration-error.ts', 'errors/database-error.ts']) {
       const output = ts.transpileModule(readFileSync(join(ROOT, 'src', file), 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },

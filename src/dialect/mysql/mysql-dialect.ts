@@ -85,6 +85,9 @@ migrations: mysqlMigrations,
     return session;
   },
 
+  // A replica, or a primary that was demoted: it refuses writes from a user without SUPER.
+  standbySql: 'SELECT (@@read_only OR @@innodb_read_only) AS standby',
+
   sessionSetup(server, { readOnly, statementTimeoutMs, variables }, session) {
     const setup = charsetSetup(server, wireCharset(server, knownCollation));
     for (const [name, value] of Object.entries(variables)) setup.push(`SET SESSION ${name} = ${mysqlLiteral(value)}`);

@@ -114,6 +114,7 @@ migrations: postgresMigrations,
     return session;
   },
 
+  standbySql: 'SELECT pg_is_in_recovery() AS standby',
   sessionSetup: () => [],
   translateError: translatePostgresError,
   retryableFailure: postgresRetryableFailure,
