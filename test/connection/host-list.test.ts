@@ -79,6 +79,8 @@ for (const engine of replicatedEngines) {
           // Reads from the replica, whichever comes first; the primary when no standby answers.
           reads: { ...base, host: list(primary, replica), targetSessionAttrs: 'prefer-standby' },
           standbyOnly: { ...base, host: list(primary), targetSessionAttrs: 'standby' },
+          // One session, which the failover below takes away.
+          failover: { ...base, host: list(primary, replica), pool: { max: 1 } },
         },
       });
       if (engine.name === 'mariadb') {
@@ -103,6 +105,27 @@ for (const engine of replicatedEngines) {
       await waitFor('the row on the replica', async () => (await reads.select('SELECT name FROM items WHERE id = 1')).length === 1);
       assert.deepEqual(await reads.select('SELECT name FROM items'), [{ name: 'to the primary' }]);
       await assert.rejects(DB.connection('standbyOnly').select('SELECT 1'), (e: unknown) => e instanceof ConnectionError && /a primary \(takes writes\)/.test(String(e)));
+    });
+
+    test('after a failover, a read outside a transaction is sent again on a fresh session, which finds the new primary', async () => {
+      const conn = DB.connection('failover');
+      assert.equal(Number((await conn.selectOne(whoami))?.port), primary.port);
+      await primary.stop();
+      // Promote the replica: it takes writes from now on.
+      const promoted = DB.connection('replica');
+      if (engine.name === 'mariadb') {
+        await promoted.statement('STOP SLAVE');
+        await promoted.statement('SET GLOBAL read_only = 0');
+      } else {
+        await promoted.select('SELECT pg_promote(true, 30)');
+      }
+      // The pooled session died with the old primary: the read is not lost, and lands on the new one.
+      assert.equal(Number((await conn.selectOne(whoami))?.port), replica.port);
+      await conn.insert('INSERT INTO items (id, name) VALUES (?, ?)', [2, 'after failover']);
+      assert.deepEqual(await promoted.select(`SELECT name FROM ${engine.name === 'mariadb' ? `${engine.database}.` : ''}items ORDER BY id`), [
+        { name: 'to the primary' },
+        { name: 'after failover' },
+      ]);
     });
   });
 }
