@@ -1,6 +1,7 @@
 /**
  * `topology: 'galera'` on a real 3-node MariaDB Galera cluster (test/support/clusters.ts): health from
- * wsrep status, read-your-writes on another node through wsrep_sync_wait, and DB.transaction([...])
+ * wsrep status, read-your-writes on another node through wsrep_sync_wait, write conflicts from two
+ * nodes resolved by `retries`, and DB.transaction([...])
  * with a Galera connection as its last resource (Galera refuses XA). The cluster starts once for
  * the file (about 35 s on 2 busy cores).
  */
@@ -9,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { DB, type QueryEvent, TwoPhaseCommitError } from '../../src/index.js';
 import { type GaleraCluster, galeraMissing, startGalera, waitUntil } from '../support/clusters.js';
 import { engine, type ThrowawayDatabase } from '../support/engines.js';
+import { inNewFlow, latch } from '../support/flows.js';
 import { stopAll } from '../support/test-servers.js';
 
 const requireServers = process.env.SO_DB_REQUIRE_SERVERS === '1';
@@ -23,11 +25,6 @@ async function listened<T>(fn: () => Promise<T>): Promise<{ result: T; events: Q
   } finally {
     stop();
   }
-}
-
-/** A fresh async flow: what it writes marks only itself (not the test's flow). */
-function inOwnFlow<T>(fn: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => setImmediate(() => fn().then(resolve, reject)));
 }
 
 describe('Galera topology on a real cluster', { skip }, () => {
@@ -82,7 +79,7 @@ describe('Galera topology on a real cluster', { skip }, () => {
     const conn = DB.connection('cluster');
     const rounds = 150;
     const { events, result: seen } = await listened(() =>
-      inOwnFlow(async () => {
+      inNewFlow(async () => {
         const counts: number[] = [];
         for (let i = 1; i <= rounds; i++) {
           await conn.insert('INSERT INTO items (id, v) VALUES (?, ?)', [1000 + i, i]);
@@ -132,6 +129,35 @@ describe('Galera topology on a real cluster', { skip }, () => {
     const out = changes.find((c) => c.replica === 1 && c.state === 'lagging');
     assert.equal(out?.server, `127.0.0.1:${node3.port}`);
     assert.equal(out?.lagSeconds, null);
+  });
+
+  test('write conflicts from two nodes are resolved by retries', async () => {
+    await DB.connection('cluster').insert('INSERT INTO items (id, v) VALUES (4, 0)');
+    const attempts = { cluster: 0, other: 0 };
+    // Both first attempts change the row before either commits: one of them fails certification.
+    let arrived = 0;
+    const bothChanged = latch();
+    const bump = (name: 'cluster' | 'other') =>
+      DB.connection(name).transaction(
+        async () => {
+          const attempt = ++attempts[name];
+          const conn = DB.connection(name);
+          const v = Number((await conn.selectOne<{ v: number }>('SELECT v FROM items WHERE id = 4'))?.v);
+          await conn.update('UPDATE items SET v = ? WHERE id = 4', [v + 1]);
+          if (attempt === 1) {
+            if (++arrived === 2) bothChanged.signal();
+            await bothChanged.wait;
+          }
+        },
+        { retries: 8 },
+      );
+    await Promise.all([bump('cluster'), bump('other')]);
+    assert.ok(attempts.cluster + attempts.other >= 3, `a conflict was retried: ${JSON.stringify(attempts)}`);
+    // Both increments are in, on every node (read with the cluster's causality check).
+    for (const node of cluster.nodes) {
+      const rows = (await cluster.query(node, `SET STATEMENT wsrep_sync_wait = 1 FOR SELECT v FROM ${database}.items WHERE id = 4`)) as { v: number }[];
+      assert.equal(Number(rows[0]?.v), 2, `port ${node.port}`);
+    }
   });
 
   describe('DB.transaction([...]) with a Galera participant', () => {
